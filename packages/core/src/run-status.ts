@@ -1,0 +1,18 @@
+/**
+ * Where a run is in its life. Runs start `pending` (runtime being prepared, pod being scheduled), go
+ * `running`, and end in exactly one terminal status that never changes afterwards:
+ *
+ * - `succeeded`: the program exited with code 0.
+ * - `failed`: it exited non-zero, crashed, or could not be started.
+ * - `cancelled`: a user or program asked to stop it.
+ * - `timed-out`: it exceeded its timeout and was stopped.
+ */
+export type RunStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'timed-out';
+
+/** The statuses a run never leaves. */
+export const terminalRunStatuses: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled', 'timed-out'];
+
+/** Whether a run in this status has ended for good. */
+export function isTerminalRunStatus(status: RunStatus): boolean {
+  return terminalRunStatuses.includes(status);
+}

@@ -1,0 +1,24 @@
+/**
+ * The entry point of a detached run's supervisor process. It reads the launch specification from
+ * standard input (the environment may hold secrets, so it never touches the disk), tells its parent on
+ * standard output that the program started, and stays until the program ends to record how it ended.
+ */
+import type { LaunchSpecification } from './launch-specification';
+import { superviseRun } from './supervise-run';
+
+async function main(): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const specification = JSON.parse(Buffer.concat(chunks).toString('utf8')) as LaunchSpecification;
+  // A terminal closing must not stop a detached run; cancellation goes through the process group.
+  process.on('SIGHUP', () => {});
+  await superviseRun(specification, (state) => {
+    process.stdout.write(`${JSON.stringify(state)}\n`);
+    process.stdout.end();
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`icl supervisor: ${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { isProcessAlive } from './process-group';
 
 const completeMarker = '.icl-complete';
@@ -18,6 +19,7 @@ export async function buildCachedDirectory(
   const marker = `${directory}/${completeMarker}`;
   if (await exists(marker)) return true;
   const lock = `${directory}.lock`;
+  await fs.mkdir(path.dirname(directory), { recursive: true });
   await acquireLock(lock, options);
   try {
     if (await exists(marker)) return true;

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// How much time `icl run` adds to a program on the local infrastructure, with a warm runtime:
+// the median wall time of `icl run examples/hello/hello.py` against `python3 examples/hello/hello.py`,
+// measured alternately in the same run. Target: at most 150 ms difference.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const program = path.join(root, 'examples/hello/hello.py');
+const cli = path.join(root, 'apps/cli/dist/bin.js');
+const rounds = Number(process.env.BENCH_ROUNDS ?? 25);
+const home = mkdtempSync(path.join(os.tmpdir(), 'icl-bench-'));
+const environment = { ...process.env, ICL_STATE_DIR: path.join(home, 'state'), ICL_CACHE_DIR: path.join(home, 'cache'), ICL_CONFIG: path.join(home, 'config.yaml') };
+
+function time(command, args) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, { cwd: root, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
+  const milliseconds = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
+  return milliseconds;
+}
+const median = (values) => {
+  const sorted = [...values].sort((left, right) => left - right);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+// Warm up both (file cache, the runtime's interpreter lookup).
+for (let round = 0; round < 3; round += 1) {
+  time('python3', [program]);
+  time(process.execPath, [cli, 'run', program]);
+}
+const bare = [];
+const icl = [];
+for (let round = 0; round < rounds; round += 1) {
+  bare.push(time('python3', [program]));
+  icl.push(time(process.execPath, [cli, 'run', program]));
+}
+rmSync(home, { recursive: true, force: true });
+
+const bareMedian = median(bare);
+const iclMedian = median(icl);
+const overhead = iclMedian - bareMedian;
+console.log(`rounds:                         ${rounds}`);
+console.log(`python3 examples/hello/hello.py  median ${bareMedian.toFixed(1)} ms`);
+console.log(`icl run examples/hello/hello.py  median ${iclMedian.toFixed(1)} ms`);
+console.log(`overhead (difference)            ${overhead.toFixed(1)} ms  (ratio ${(iclMedian / bareMedian).toFixed(2)}; target: at most 150 ms)`);
+console.log(overhead <= 150 ? 'PASS: within the 150 ms target' : 'MISS: over the 150 ms target');

@@ -1,0 +1,8 @@
+"""A program with a pip dependency. ICL builds a venv with it once and reuses it on every later run.
+
+    pnpm icl run examples/pip/table.py --pip tabulate==0.9.0
+"""
+from tabulate import tabulate
+
+gpus = [["H100", 80, 8], ["A100", 80, 16], ["L4", 24, 32]]
+print(tabulate(gpus, headers=["GPU", "memory (GB)", "count"], tablefmt="github"))

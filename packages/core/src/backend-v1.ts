@@ -36,16 +36,25 @@ export interface BackendV1 {
    * could not be started; rejects only when nothing was started and nothing needs cleaning up.
    *
    * It must validate what it cannot honour (a GPU request on a machine without GPUs) and throw a typed
-   * error before starting anything.
+   * error (`unsupported-capability` for an undeclared capability) before starting anything.
+   *
+   * The timeout counts from the program's start, not from runtime preparation. Right after this
+   * resolves, `getRunState` may still say `pending` on backends that schedule asynchronously.
    */
   startRun(request: RunRequestV1, options?: StartRunOptionsV1): Promise<RunHandleV1>;
 
-  /** The current state of a run. Cheap; safe to call often. */
+  /**
+   * The current state of a run. Cheap; safe to call often.
+   *
+   * @throws RunNotFoundError when the backend has no trace of the run (its files or objects are gone).
+   */
   getRunState(handle: RunHandleV1): Promise<RunState>;
 
   /**
-   * The run's output. Chunks of each stream arrive complete and in order. With `follow`, the iterator
-   * ends only once the run has ended and its output is drained; without it, at the output so far.
+   * The run's output, always from the beginning: every call replays it. Chunks of each stream arrive
+   * complete and in order (the relative order of stdout and stderr is not guaranteed). With `follow`,
+   * the iterator ends only once the run has ended and its output is drained; without it, at the output
+   * so far.
    */
   readLogs(handle: RunHandleV1, options?: ReadLogsOptionsV1): AsyncIterable<LogChunk>;
 
@@ -54,7 +63,9 @@ export interface BackendV1 {
 
   /**
    * Stops the run and everything it started (process tree, container, pod) and resolves with the final
-   * state. Idempotent: cancelling an ended run returns its final state unchanged.
+   * state. Idempotent: cancelling an ended run returns its final state unchanged. When the program ends
+   * by itself while being cancelled, whichever end is recorded first stands; the state never changes
+   * after it is terminal. Processes that are dead but not yet reaped (zombies) count as stopped.
    */
   cancelRun(handle: RunHandleV1): Promise<RunState>;
 
@@ -64,7 +75,10 @@ export interface BackendV1 {
    */
   readonly resourceProviders?: Readonly<Record<string, ResourceProviderV1>>;
 
-  /** Releases connections and timers so the calling process can exit. */
+  /**
+   * Releases connections and timers so the calling process can exit. Detached runs keep going; runs
+   * supervised by the calling process are waited for.
+   */
   close?(): Promise<void>;
 }
 
@@ -110,7 +124,11 @@ export interface RunRequestV1 {
   runtime: Runtime;
   /** The runtime's content hash (`runtimeHash(runtime)`), the cache key of built environments. */
   runtimeHash: string;
-  /** Environment variables for the program: the runtime's, then the run's own on top. */
+  /**
+   * Environment variables for the program: the runtime's, then the run's own on top. Backends that run
+   * on the caller's machine start from the caller's environment (so `PATH` and `HOME` work); remote
+   * backends start from the target's.
+   */
   environment: Record<string, string>;
   /** Resources, normalised. */
   resources: NormalizedResourceRequestV1;

@@ -14,6 +14,7 @@ import {
   type RunHandleV1,
   type RunRequestV1,
   type RunState,
+  RunNotFoundError,
   type StartRunOptionsV1,
   UnsupportedCapabilityError,
 } from '@icl/core';
@@ -284,7 +285,11 @@ export class LocalBackend implements BackendV1 {
     const directory = this.#directory(handle);
     const state = await readLocalRunState(directory);
     if (!state) {
-      return { status: 'failed', reason: `The files of run ${handle.runId} are gone (${directory.root}).` };
+      throw new RunNotFoundError({
+        runId: handle.runId,
+        message: `The local backend has no files for run ${handle.runId} (looked in ${directory.root}).`,
+        hint: 'The run directory was removed, or the run was started with another state directory.',
+      });
     }
     if (isTerminalRunStatus(state.status) || this.#supervised.has(handle.runId)) return state;
     if (state.supervisorPid !== undefined && isProcessAlive(state.supervisorPid)) return state;

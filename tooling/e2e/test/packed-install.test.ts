@@ -1,0 +1,104 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+const repository = path.resolve(import.meta.dirname, '../../..');
+const packed = ['packages/core', 'packages/sdk', 'packages/backend-testkit', 'plugins/local', 'apps/cli'];
+
+/**
+ * Installs the packages exactly as a user gets them (pnpm pack, then npm install of the tarballs into
+ * an empty directory outside the repository) and uses them there: the CLI runs a program, and a
+ * third-party backend passes the conformance suite from the installed testkit.
+ */
+describe('the published packages, installed with npm outside the repository', () => {
+  let project: string;
+  let environment: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    project = await fs.mkdtemp(path.join(os.tmpdir(), 'icl-packed-'));
+    const tarballs = path.join(project, 'tarballs');
+    await fs.mkdir(tarballs);
+    for (const directory of packed) {
+      execFileSync('pnpm', ['pack', '--pack-destination', tarballs], { cwd: path.join(repository, directory), stdio: 'pipe' });
+    }
+    const files = (await fs.readdir(tarballs)).map((name) => path.join(tarballs, name));
+    expect(files).toHaveLength(packed.length);
+    await fs.writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'user-project', private: true, type: 'module' }));
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', ...files, 'vitest@4'], { cwd: project, stdio: 'pipe' });
+    environment = {
+      ...process.env,
+      ICL_STATE_DIR: path.join(project, '.icl-state'),
+      ICL_CACHE_DIR: path.join(project, '.icl-cache'),
+      ICL_CONFIG: path.join(project, 'config.yaml'),
+    };
+  }, 300_000);
+
+  afterAll(async () => {
+    if (project) await fs.rm(project, { recursive: true, force: true });
+  });
+
+  test('`icl run` works from the installed CLI and mirrors the exit code', async () => {
+    await fs.writeFile(path.join(project, 'hello.py'), 'print("hello from the packed CLI")\n');
+    await fs.writeFile(path.join(project, 'three.py'), 'import sys\nsys.exit(3)\n');
+    const icl = path.join(project, 'node_modules', '.bin', 'icl');
+    const hello = spawnSync(icl, ['run', 'hello.py'], { cwd: project, env: environment, encoding: 'utf8' });
+    expect(hello.stderr).toBe('');
+    expect(hello.stdout).toBe('hello from the packed CLI\n');
+    expect(hello.status).toBe(0);
+    const three = spawnSync(icl, ['run', 'three.py'], { cwd: project, env: environment, encoding: 'utf8' });
+    expect(three.status).toBe(3);
+    const plugins = spawnSync(icl, ['plugins', 'ls', '--json'], { cwd: project, env: environment, encoding: 'utf8' });
+    expect(JSON.parse(plugins.stdout)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'local', package: '@icl/plugin-local' })]),
+    );
+  }, 60_000);
+
+  test('the SDK runs a function program and returns its result', async () => {
+    await fs.writeFile(path.join(project, 'train.py'), 'def train(rate, epochs):\n    return {"score": rate * epochs}\n');
+    await fs.writeFile(
+      path.join(project, 'use-sdk.mjs'),
+      `import { program, run } from '@icl/sdk';
+const finished = await run(program('train.py', { function: 'train' }), { parameters: { rate: 0.5, epochs: 4 } });
+console.log(JSON.stringify(await finished.result()));
+`,
+    );
+    const result = spawnSync(process.execPath, ['use-sdk.mjs'], { cwd: project, env: environment, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ score: 2 });
+  }, 60_000);
+
+  test('a third-party backend passes the conformance suite from the installed testkit', async () => {
+    // The small backend contributing/add-a-backend.md points to, as a third party would write it.
+    for (const file of ['process-backend.js', 'process-supervisor.js']) {
+      await fs.copyFile(path.join(repository, 'packages/backend-testkit/test', file), path.join(project, file));
+    }
+    await fs.writeFile(
+      path.join(project, 'backend.test.js'),
+      `import * as vitest from 'vitest';
+import { backendTestSuite } from '@icl/backend-testkit';
+import { createProcessBackend } from './process-backend.js';
+
+backendTestSuite(vitest, (context) => createProcessBackend({}, context), {
+  name: 'process',
+  module: { specifier: './process-backend.js', exportName: 'createProcessBackend' },
+  hostProcesses: true,
+});
+`,
+    );
+    const result = spawnSync(path.join(project, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=json'], {
+      cwd: project,
+      env: environment,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const report = JSON.parse(result.stdout.slice(result.stdout.indexOf('{')));
+    const failures = report.testResults.flatMap((file: { assertionResults: Array<{ status: string; fullName: string; failureMessages: string[] }> }) =>
+      file.assertionResults.filter((assertion) => assertion.status !== 'passed').map((assertion) => `${assertion.fullName}: ${assertion.status} ${assertion.failureMessages.join('\n')}`),
+    );
+    expect(failures).toEqual([]);
+    expect(report.numPassedTests).toBeGreaterThanOrEqual(15);
+    expect(result.status).toBe(0);
+  }, 240_000);
+});

@@ -12,7 +12,12 @@ const program = path.join(root, 'examples/hello/hello.py');
 const cli = path.join(root, 'apps/cli/dist/bin.js');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 25);
 const home = mkdtempSync(path.join(os.tmpdir(), 'icl-bench-'));
-const environment = { ...process.env, ICL_STATE_DIR: path.join(home, 'state'), ICL_CACHE_DIR: path.join(home, 'cache'), ICL_CONFIG: path.join(home, 'config.yaml') };
+const environment = {
+  ...process.env,
+  ICL_STATE_DIR: path.join(home, 'state'),
+  ICL_CACHE_DIR: path.join(home, 'cache'),
+  ICL_CONFIG: path.join(home, 'config.yaml'),
+};
 
 function time(command, args) {
   const start = process.hrtime.bigint();
@@ -46,5 +51,7 @@ const overhead = iclMedian - bareMedian;
 console.log(`rounds:                         ${rounds}`);
 console.log(`python3 examples/hello/hello.py  median ${bareMedian.toFixed(1)} ms`);
 console.log(`icl run examples/hello/hello.py  median ${iclMedian.toFixed(1)} ms`);
-console.log(`overhead (difference)            ${overhead.toFixed(1)} ms  (ratio ${(iclMedian / bareMedian).toFixed(2)}; target: at most 150 ms)`);
+console.log(
+  `overhead (difference)            ${overhead.toFixed(1)} ms  (ratio ${(iclMedian / bareMedian).toFixed(2)}; target: at most 150 ms)`,
+);
 console.log(overhead <= 150 ? 'PASS: within the 150 ms target' : 'MISS: over the 150 ms target');

@@ -9,7 +9,12 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'apps/cli/dist/bin.js');
 const home = mkdtempSync(path.join(os.tmpdir(), 'icl-bench-'));
-const environment = { ...process.env, ICL_STATE_DIR: path.join(home, 'state'), ICL_CACHE_DIR: path.join(home, 'cache'), ICL_CONFIG: path.join(home, 'config.yaml') };
+const environment = {
+  ...process.env,
+  ICL_STATE_DIR: path.join(home, 'state'),
+  ICL_CACHE_DIR: path.join(home, 'cache'),
+  ICL_CONFIG: path.join(home, 'config.yaml'),
+};
 const args = [cli, 'run', 'examples/pip/table.py', '--pip', 'tabulate==0.9.0'];
 
 function time() {
@@ -23,4 +28,6 @@ const second = time();
 rmSync(home, { recursive: true, force: true });
 console.log(`first run (builds the venv)   ${first.toFixed(0)} ms`);
 console.log(`second run (reuses the venv)  ${second.toFixed(0)} ms`);
-console.log(`speed-up ${(first / second).toFixed(1)}x (target: at least 5x) ${first / second >= 5 ? 'PASS' : 'MISS'}`);
+console.log(
+  `speed-up ${(first / second).toFixed(1)}x (target: at least 5x) ${first / second >= 5 ? 'PASS' : 'MISS'}`,
+);

@@ -15,10 +15,20 @@ const workspaces = ['packages', 'plugins', 'apps', 'tooling'].flatMap((group) =>
 );
 for (const workspace of workspaces) rmSync(path.join(workspace, reportName), { force: true });
 
-const turbo = (...args) => spawnSync('pnpm', ['exec', 'turbo', ...args], { cwd: root, stdio: 'inherit' }).status ?? 1;
+const turbo = (...args) =>
+  spawnSync('pnpm', ['exec', 'turbo', ...args], { cwd: root, stdio: 'inherit' }).status ?? 1;
 let status = turbo('run', 'build');
 if (status === 0) {
-  status = turbo('run', 'test', '--concurrency=1', '--continue', '--', '--reporter=default', '--reporter=json', `--outputFile.json=${reportName}`);
+  status = turbo(
+    'run',
+    'test',
+    '--concurrency=1',
+    '--continue',
+    '--',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${reportName}`,
+  );
 }
 
 let passed = 0;

@@ -43,7 +43,9 @@ export function gpuModelMatches(reported: string, requested: string): boolean {
   const normalize = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, ' ');
   const words = normalize(reported).split(' ');
   const wanted = normalize(requested).trim();
-  return words.includes(wanted) || normalize(reported).includes(` ${wanted} `) || normalize(reported) === wanted;
+  return (
+    words.includes(wanted) || normalize(reported).includes(` ${wanted} `) || normalize(reported) === wanted
+  );
 }
 
 /** The GPU memory requirement in bytes, or 0 when none was given. */

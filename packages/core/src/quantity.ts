@@ -23,7 +23,8 @@ const decimalSuffixes: Readonly<Record<string, number>> = {
   E: 1e18,
 };
 
-const quantityPattern = /^([+]?(?:\d+(?:\.\d*)?|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|K|M|G|T|P|E))?$/;
+const quantityPattern =
+  /^([+]?(?:\d+(?:\.\d*)?|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|K|M|G|T|P|E))?$/;
 
 /**
  * A resource amount as users write it, in Kubernetes notation: `100m` or `0.5` CPU, `4Gi` or `512M`

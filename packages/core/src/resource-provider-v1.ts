@@ -18,7 +18,10 @@ import type { JsonObject } from './json-value';
  * `Inputs` and `Outputs` are plain JSON: they are stored in the state file. Output names listed in
  * `secretOutputs` are encrypted or left out of state.
  */
-export interface ResourceProviderV1<Inputs extends JsonObject = JsonObject, Outputs extends JsonObject = JsonObject> {
+export interface ResourceProviderV1<
+  Inputs extends JsonObject = JsonObject,
+  Outputs extends JsonObject = JsonObject,
+> {
   /** The contract version. */
   readonly specificationVersion: 'v1';
   /** The type name (`kind:Cluster`, `eks:NodeGroup`). */
@@ -50,10 +53,19 @@ export interface ResourceProviderV1<Inputs extends JsonObject = JsonObject, Outp
    * Reads the real state of a resource, for refresh, drift detection and import. Returns `undefined`
    * when it no longer exists.
    */
-  read?(id: string, inputs: Inputs | undefined, context: ResourceOperationContextV1): Promise<{ id: string; outputs: Outputs } | undefined>;
+  read?(
+    id: string,
+    inputs: Inputs | undefined,
+    context: ResourceOperationContextV1,
+  ): Promise<{ id: string; outputs: Outputs } | undefined>;
 
   /** Changes the resource in place. Only called for changes `diff` did not mark as replacing. */
-  update?(id: string, olds: Outputs, news: Inputs, context: ResourceOperationContextV1): Promise<{ outputs: Outputs }>;
+  update?(
+    id: string,
+    olds: Outputs,
+    news: Inputs,
+    context: ResourceOperationContextV1,
+  ): Promise<{ outputs: Outputs }>;
 
   /** Deletes the resource. Idempotent. */
   delete(id: string, outputs: Outputs, context: ResourceOperationContextV1): Promise<void>;

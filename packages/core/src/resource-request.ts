@@ -25,13 +25,15 @@ export interface ResourceRequest {
 export function normalizeResourceRequest(request: ResourceRequest = {}): NormalizedResourceRequestV1 {
   const normalized: NormalizedResourceRequestV1 = {};
   if (request.cpu !== undefined) normalized.cpu = parseQuantity(request.cpu, 'resources.cpu');
-  if (request.memory !== undefined) normalized.memoryBytes = parseQuantity(request.memory, 'resources.memory');
+  if (request.memory !== undefined)
+    normalized.memoryBytes = parseQuantity(request.memory, 'resources.memory');
   const gpu = request.gpu;
   if (typeof gpu === 'string') normalized.gpu = parseGpuRequest(gpu, 'resources.gpu');
   else if (typeof gpu === 'number') {
     if (gpu > 0) normalized.gpu = parseGpuRequest(String(gpu), 'resources.gpu');
   } else if (gpu !== undefined) {
-    if (!Number.isInteger(gpu.count) || gpu.count < 1) parseGpuRequest(String(gpu.count), 'resources.gpu.count');
+    if (!Number.isInteger(gpu.count) || gpu.count < 1)
+      parseGpuRequest(String(gpu.count), 'resources.gpu.count');
     if (gpu.memory !== undefined) parseQuantity(gpu.memory, 'resources.gpu.memory');
     normalized.gpu = { ...gpu };
   }

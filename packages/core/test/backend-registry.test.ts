@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { BackendRegistry, type BackendV1, UnknownBackendError, UnsupportedSpecificationVersionError } from '../src/index';
+import {
+  BackendRegistry,
+  type BackendV1,
+  UnknownBackendError,
+  UnsupportedSpecificationVersionError,
+} from '../src/index';
 
 const context = { stateDirectory: '/tmp/state', cacheDirectory: '/tmp/cache' };
 
@@ -10,7 +15,11 @@ describe('BackendRegistry', () => {
       name: 'demo',
       load: () => {
         loads += 1;
-        return (settings, given) => ({ specificationVersion: 'v1', name: `demo:${settings.flavour}:${given.stateDirectory}` }) as unknown as BackendV1;
+        return (settings, given) =>
+          ({
+            specificationVersion: 'v1',
+            name: `demo:${settings.flavour}:${given.stateDirectory}`,
+          }) as unknown as BackendV1;
       },
     });
     expect(loads).toBe(0);

@@ -3,7 +3,11 @@ import { IclError, RunTimeoutError, UnknownBackendError } from '../src/index';
 
 describe('typed errors', () => {
   test('carry a stable code, a hint and structured fields', () => {
-    const error = new RunTimeoutError({ runId: 'r1', timeoutMilliseconds: 5000, message: 'Run r1 timed out after 5s.' });
+    const error = new RunTimeoutError({
+      runId: 'r1',
+      timeoutMilliseconds: 5000,
+      message: 'Run r1 timed out after 5s.',
+    });
     expect(error.code).toBe('run-timed-out');
     expect(error.runId).toBe('r1');
     expect(error.name).toBe('RunTimeoutError');

@@ -11,7 +11,15 @@ describe('parseGpuRequest', () => {
     expect(parseGpuRequest(input)).toEqual(expected);
   });
 
-  test.each(['', '0', 'H100:0', 'H100:', ':8', 'H100:two', 'H100:8:1'])('rejects "%s" with the accepted forms', (input) => {
+  test.each([
+    '',
+    '0',
+    'H100:0',
+    'H100:',
+    ':8',
+    'H100:two',
+    'H100:8:1',
+  ])('rejects "%s" with the accepted forms', (input) => {
     expect(() => parseGpuRequest(input)).toThrowError(/Invalid GPU request for --gpus/);
   });
 

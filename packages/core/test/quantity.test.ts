@@ -17,7 +17,14 @@ describe('parseQuantity', () => {
     expect(parseQuantity(input)).toBeCloseTo(expected, 9);
   });
 
-  test.each(['', 'abc', '-1', '4GB', '1.2.3', 'Gi'])('rejects "%s" naming the argument and the fix', (input) => {
+  test.each([
+    '',
+    'abc',
+    '-1',
+    '4GB',
+    '1.2.3',
+    'Gi',
+  ])('rejects "%s" naming the argument and the fix', (input) => {
     const error = (() => {
       try {
         parseQuantity(input, 'resources.memory');

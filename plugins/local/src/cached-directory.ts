@@ -38,7 +38,10 @@ export async function buildCachedDirectory(
   }
 }
 
-async function acquireLock(lock: string, options: { onWait?: () => void; signal?: AbortSignal }): Promise<void> {
+async function acquireLock(
+  lock: string,
+  options: { onWait?: () => void; signal?: AbortSignal },
+): Promise<void> {
   let announced = false;
   for (;;) {
     options.signal?.throwIfAborted();

@@ -8,7 +8,10 @@ import { checkLocalBackendSettings, type LocalBackendSettings } from './local-ba
  * Creates the local backend. `context` comes from the host (the SDK or CLI); without one, files go to
  * the XDG state and cache directories, as the CLI would put them.
  */
-export function createLocalBackend(settings: LocalBackendSettings = {}, context?: BackendContextV1): BackendV1 {
+export function createLocalBackend(
+  settings: LocalBackendSettings = {},
+  context?: BackendContextV1,
+): BackendV1 {
   return new LocalBackend(checkLocalBackendSettings(settings), context ?? defaultContext());
 }
 

@@ -1,6 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { type GpuRequest, gpuMemoryBytes, gpuModelMatches, type InventoryGpu, ResourceUnavailableError } from '@icl/core';
+import {
+  type GpuRequest,
+  gpuMemoryBytes,
+  gpuModelMatches,
+  type InventoryGpu,
+  ResourceUnavailableError,
+} from '@icl/core';
 import { LocalRunDirectory } from './local-run-directory';
 import { readFinalState } from './local-run-state';
 
@@ -24,7 +30,8 @@ export async function claimGpus(
 ): Promise<string[]> {
   const minimumMemory = gpuMemoryBytes(request);
   const suitable = inventory.filter(
-    (gpu) => (!request.model || gpuModelMatches(gpu.model, request.model)) && gpu.memoryBytes >= minimumMemory,
+    (gpu) =>
+      (!request.model || gpuModelMatches(gpu.model, request.model)) && gpu.memoryBytes >= minimumMemory,
   );
   const wanted = describeRequest(request);
   if (suitable.length < request.count) {

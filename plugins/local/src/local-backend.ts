@@ -12,9 +12,9 @@ import {
   type LogChunk,
   type ReadLogsOptionsV1,
   type RunHandleV1,
+  RunNotFoundError,
   type RunRequestV1,
   type RunState,
-  RunNotFoundError,
   type StartRunOptionsV1,
   UnsupportedCapabilityError,
 } from '@icl/core';
@@ -26,8 +26,8 @@ import { LocalRunDirectory } from './local-run-directory';
 import { type LocalRunState, readLocalRunState, writeFinalState, writeLiveState } from './local-run-state';
 import { readLocalLogs } from './log-reader';
 import { prepareNodeModules } from './node-environment';
-import { isProcessAlive, isProcessGroupAlive, stopProcessGroup } from './process-group';
 import { prepareWorkingDirectory } from './prepare-working-directory';
+import { isProcessAlive, isProcessGroupAlive, stopProcessGroup } from './process-group';
 import { programCommand } from './program-command';
 import { preparePythonEnvironment } from './python-environment';
 import { superviseRun } from './supervise-run';
@@ -149,7 +149,8 @@ export class LocalBackend implements BackendV1 {
     const state = await this.#currentState(handle);
     if (isTerminalRunStatus(state.status)) return publicState(state);
     await fs.writeFile(directory.cancelRequested, new Date().toISOString());
-    if (state.processGroupId !== undefined) await stopProcessGroup(state.processGroupId, this.#graceMilliseconds);
+    if (state.processGroupId !== undefined)
+      await stopProcessGroup(state.processGroupId, this.#graceMilliseconds);
     const supervised = this.#supervised.get(handle.runId);
     if (supervised) return publicState(await supervised);
     // A supervisor elsewhere records the end; give it a moment, then record it ourselves.
@@ -174,9 +175,15 @@ export class LocalBackend implements BackendV1 {
     await Promise.allSettled(this.#supervised.values());
   }
 
-  async #prepare(request: RunRequestV1, directory: LocalRunDirectory, options: StartRunOptionsV1): Promise<LaunchSpecification> {
+  async #prepare(
+    request: RunRequestV1,
+    directory: LocalRunDirectory,
+    options: StartRunOptionsV1,
+  ): Promise<LaunchSpecification> {
     const dependencies = request.runtime.dependencies ?? {};
-    const basePython = request.runtime.python ? `python${request.runtime.python}` : (this.#settings.python ?? 'python3');
+    const basePython = request.runtime.python
+      ? `python${request.runtime.python}`
+      : (this.#settings.python ?? 'python3');
     const python = await preparePythonEnvironment({
       basePython,
       packages: dependencies.pip ?? [],
@@ -217,7 +224,9 @@ export class LocalBackend implements BackendV1 {
       command: command.command,
       arguments: command.arguments,
       environment,
-      ...(request.timeoutMilliseconds === undefined ? {} : { timeoutMilliseconds: request.timeoutMilliseconds }),
+      ...(request.timeoutMilliseconds === undefined
+        ? {}
+        : { timeoutMilliseconds: request.timeoutMilliseconds }),
       graceMilliseconds: this.#graceMilliseconds,
       returnsResult: command.returnsResult,
       gpus,
@@ -243,7 +252,10 @@ export class LocalBackend implements BackendV1 {
         stdio: ['pipe', 'pipe', log.fd],
         cwd: directory.root,
       });
-      const { stdin, stdout } = child as typeof child & { stdin: NodeJS.WritableStream; stdout: NodeJS.ReadableStream & { destroy(): void } };
+      const { stdin, stdout } = child as typeof child & {
+        stdin: NodeJS.WritableStream;
+        stdout: NodeJS.ReadableStream & { destroy(): void };
+      };
       const started = new Promise<void>((resolve, reject) => {
         let output = '';
         stdout.on('data', (data: Buffer) => {
@@ -253,7 +265,12 @@ export class LocalBackend implements BackendV1 {
         child.once('error', reject);
         child.once('exit', (code) => {
           if (output.includes('\n')) resolve();
-          else reject(new Error(`The run supervisor exited with code ${code}; see ${path.join(directory.root, 'supervisor.log')}.`));
+          else
+            reject(
+              new Error(
+                `The run supervisor exited with code ${code}; see ${path.join(directory.root, 'supervisor.log')}.`,
+              ),
+            );
         });
       });
       stdin.end(JSON.stringify(specification));

@@ -35,7 +35,10 @@ export async function writeLiveState(directory: LocalRunDirectory, state: LocalR
  * Records how the run ended, unless something else already did. Returns the state that stands: a
  * canceller and the supervisor may race to end a run, and the first one wins for good.
  */
-export async function writeFinalState(directory: LocalRunDirectory, state: LocalRunState): Promise<LocalRunState> {
+export async function writeFinalState(
+  directory: LocalRunDirectory,
+  state: LocalRunState,
+): Promise<LocalRunState> {
   const temporary = `${directory.finalState}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   await fs.writeFile(temporary, `${JSON.stringify(state)}\n`);
   try {

@@ -1,5 +1,4 @@
-import { watch } from 'node:fs';
-import { promises as fs } from 'node:fs';
+import { promises as fs, watch } from 'node:fs';
 import type { LogChunk, LogStream } from '@icl/core';
 import type { LocalRunDirectory } from './local-run-directory';
 import { readFinalState } from './local-run-state';

@@ -25,11 +25,22 @@ export async function prepareNodeModules(options: {
         report(`Installing ${options.packages.join(', ')} with npm`);
         await runBuildCommand(
           'npm',
-          ['install', '--no-audit', '--no-fund', '--no-package-lock', '--prefix', target, ...options.packages],
+          [
+            'install',
+            '--no-audit',
+            '--no-fund',
+            '--no-package-lock',
+            '--prefix',
+            target,
+            ...options.packages,
+          ],
           { signal: options.signal },
         );
       },
-      { signal: options.signal, onWait: () => report('Waiting for another ICL process installing these packages') },
+      {
+        signal: options.signal,
+        onWait: () => report('Waiting for another ICL process installing these packages'),
+      },
     );
     report(reused ? 'Reusing Node.js packages' : 'Node.js packages ready', { done: true, reused });
     return path.join(directory, 'node_modules');

@@ -23,7 +23,11 @@ const nodeExtensions = new Set(['.js', '.mjs', '.cjs']);
  *
  * @throws InvalidArgumentError for a file ICL does not know how to run, saying which kinds it knows.
  */
-export function programCommand(program: Program, python: string, directory: LocalRunDirectory): ProgramCommand {
+export function programCommand(
+  program: Program,
+  python: string,
+  directory: LocalRunDirectory,
+): ProgramCommand {
   if (program.kind === 'command') {
     const [command, ...rest] = program.command;
     if (!command) {
@@ -45,12 +49,18 @@ export function programCommand(program: Program, python: string, directory: Loca
   }
   const extension = path.extname(program.path).toLowerCase();
   const scriptArguments = program.arguments ?? [];
-  if (extension === '.py') return { command: python, arguments: [script, ...scriptArguments], returnsResult: false };
-  if (nodeExtensions.has(extension)) return { command: process.execPath, arguments: [script, ...scriptArguments], returnsResult: false };
+  if (extension === '.py')
+    return { command: python, arguments: [script, ...scriptArguments], returnsResult: false };
+  if (nodeExtensions.has(extension))
+    return { command: process.execPath, arguments: [script, ...scriptArguments], returnsResult: false };
   if (extension === '.ts' || extension === '.mts') {
     const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
     if (major > 22 || (major === 22 && minor >= 6)) {
-      return { command: process.execPath, arguments: ['--experimental-strip-types', script, ...scriptArguments], returnsResult: false };
+      return {
+        command: process.execPath,
+        arguments: ['--experimental-strip-types', script, ...scriptArguments],
+        returnsResult: false,
+      };
     }
     throw new InvalidArgumentError({
       argument: 'program.path',
@@ -58,7 +68,8 @@ export function programCommand(program: Program, python: string, directory: Loca
       hint: 'Compile it to .js first, or run it as a command: icl run -- npx tsx program.ts.',
     });
   }
-  if (extension === '.sh') return { command: '/bin/sh', arguments: [script, ...scriptArguments], returnsResult: false };
+  if (extension === '.sh')
+    return { command: '/bin/sh', arguments: [script, ...scriptArguments], returnsResult: false };
   try {
     accessSync(program.path, constants.X_OK);
     return { command: script, arguments: scriptArguments, returnsResult: false };

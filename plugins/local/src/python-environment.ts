@@ -40,7 +40,16 @@ export async function preparePythonEnvironment(options: {
         report(`Installing ${options.packages.join(', ')}`);
         await runBuildCommand(
           path.join(target, 'bin', 'python'),
-          ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', ...options.packages],
+          [
+            '-m',
+            'pip',
+            'install',
+            '--disable-pip-version-check',
+            '--no-input',
+            '--progress-bar',
+            'off',
+            ...options.packages,
+          ],
           {
             signal: options.signal,
             environment: { ...process.env, PIP_NO_INPUT: '1' },
@@ -50,12 +59,18 @@ export async function preparePythonEnvironment(options: {
           },
         );
       },
-      { signal: options.signal, onWait: () => report('Waiting for another ICL process building this environment') },
+      {
+        signal: options.signal,
+        onWait: () => report('Waiting for another ICL process building this environment'),
+      },
     );
-    report(reused ? `Reusing Python environment ${options.hash}` : `Python environment ${options.hash} ready`, {
-      done: true,
-      reused,
-    });
+    report(
+      reused ? `Reusing Python environment ${options.hash}` : `Python environment ${options.hash} ready`,
+      {
+        done: true,
+        reused,
+      },
+    );
     return { python: path.join(directory, 'bin', 'python'), virtualEnvironment: directory, reused };
   } catch (error) {
     throw new RuntimeBuildError({

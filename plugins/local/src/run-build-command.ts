@@ -9,7 +9,12 @@ import { spawn } from 'node:child_process';
 export function runBuildCommand(
   command: string,
   commandArguments: string[],
-  options: { cwd?: string; environment?: NodeJS.ProcessEnv; onLine?: (line: string) => void; signal?: AbortSignal },
+  options: {
+    cwd?: string;
+    environment?: NodeJS.ProcessEnv;
+    onLine?: (line: string) => void;
+    signal?: AbortSignal;
+  },
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, commandArguments, {
@@ -37,7 +42,12 @@ export function runBuildCommand(
     child.once('error', (error) => reject(new Error(`${command} could not start: ${error.message}`)));
     child.once('close', (code) => {
       if (code === 0) resolve();
-      else reject(new Error(`${[command, ...commandArguments].join(' ')} exited with code ${code}:\n${tail.join('\n')}`));
+      else
+        reject(
+          new Error(
+            `${[command, ...commandArguments].join(' ')} exited with code ${code}:\n${tail.join('\n')}`,
+          ),
+        );
     });
   });
 }

@@ -18,7 +18,10 @@ export type StartedCallback = (state: LocalRunState) => void;
  * The supervisor is the calling process for attached runs and a separate Node.js process for detached
  * ones; the code is the same.
  */
-export async function superviseRun(specification: LaunchSpecification, onStarted?: StartedCallback): Promise<LocalRunState> {
+export async function superviseRun(
+  specification: LaunchSpecification,
+  onStarted?: StartedCallback,
+): Promise<LocalRunState> {
   const directory = new LocalRunDirectory(specification.directory);
   const stdout = await fs.open(directory.stdout, 'a');
   const stderr = await fs.open(directory.stderr, 'a');
@@ -35,10 +38,12 @@ export async function superviseRun(specification: LaunchSpecification, onStarted
   let timer: NodeJS.Timeout | undefined;
   const processGroupId = child.pid;
 
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
-    child.once('error', (error) => resolve({ code: null, signal: null, error }));
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
+    (resolve) => {
+      child.once('error', (error) => resolve({ code: null, signal: null, error }));
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+    },
+  );
 
   if (processGroupId !== undefined) {
     const running: LocalRunState = {
@@ -104,15 +109,21 @@ export async function superviseRun(specification: LaunchSpecification, onStarted
   }
 
   const final = await writeFinalState(directory, ended);
-  if (specification.gpuClaimDirectory) await releaseGpus(specification.gpuClaimDirectory, specification.runId);
+  if (specification.gpuClaimDirectory)
+    await releaseGpus(specification.gpuClaimDirectory, specification.runId);
   return final;
 }
 
-async function readResult(directory: LocalRunDirectory): Promise<{ ok: true; value: JsonValue } | { ok: false; reason: string }> {
+async function readResult(
+  directory: LocalRunDirectory,
+): Promise<{ ok: true; value: JsonValue } | { ok: false; reason: string }> {
   try {
     return { ok: true, value: JSON.parse(await fs.readFile(directory.result, 'utf8')) as JsonValue };
   } catch (error) {
-    return { ok: false, reason: `The function returned, but its result could not be read: ${(error as Error).message}` };
+    return {
+      ok: false,
+      reason: `The function returned, but its result could not be read: ${(error as Error).message}`,
+    };
   }
 }
 

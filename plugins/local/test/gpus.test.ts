@@ -44,7 +44,9 @@ describe('GPUs on the local machine', () => {
 
   test('GPUs are assigned by model through CUDA_VISIBLE_DEVICES, never twice at once, and released at the end', async () => {
     const local = backend();
-    const holding = await local.startRun(runRequest({ kind: 'script', path: program }, { gpu: 'A100', environment: { HOLD: '2' } }));
+    const holding = await local.startRun(
+      runRequest({ kind: 'script', path: program }, { gpu: 'A100', environment: { HOLD: '2' } }),
+    );
     const second = await local.startRun(runRequest({ kind: 'script', path: program }, { gpu: 'A100:1' }));
     const third = await local.startRun(runRequest({ kind: 'script', path: program }, { gpu: 'L4' }));
     const outputs = [];
@@ -74,17 +76,27 @@ describe('GPUs on the local machine', () => {
 
   test('too few free GPUs is refused while others hold them', async () => {
     const local = backend();
-    const holding = await local.startRun(runRequest({ kind: 'script', path: program }, { gpu: 'A100:2', environment: { HOLD: '3' } }));
-    const error = await local.startRun(runRequest({ kind: 'script', path: program }, { gpu: 'A100' })).catch((caught: unknown) => caught);
+    const holding = await local.startRun(
+      runRequest({ kind: 'script', path: program }, { gpu: 'A100:2', environment: { HOLD: '3' } }),
+    );
+    const error = await local
+      .startRun(runRequest({ kind: 'script', path: program }, { gpu: 'A100' }))
+      .catch((caught: unknown) => caught);
     expect(ResourceUnavailableError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('Only 0 of the 2 suitable GPU(s) are free');
     await local.cancelRun(holding);
   }, 30_000);
 
   test('without a GPU driver a GPU request is refused as unsupported', async () => {
-    const local = createLocalBackend({}, { stateDirectory: path.join(temporary.root, 'plain'), cacheDirectory: temporary.cache });
-    if (local.capabilities.gpus) throw new Error('This machine has an NVIDIA driver; this test expects a machine without one.');
-    const error = await local.startRun(runRequest({ kind: 'script', path: program }, { gpu: '1' })).catch((caught: unknown) => caught);
+    const local = createLocalBackend(
+      {},
+      { stateDirectory: path.join(temporary.root, 'plain'), cacheDirectory: temporary.cache },
+    );
+    if (local.capabilities.gpus)
+      throw new Error('This machine has an NVIDIA driver; this test expects a machine without one.');
+    const error = await local
+      .startRun(runRequest({ kind: 'script', path: program }, { gpu: '1' }))
+      .catch((caught: unknown) => caught);
     expect(UnsupportedCapabilityError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('This machine has no NVIDIA GPU');
   });

@@ -1,10 +1,21 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { normalizeResourceRequest, type Program, type RunRequestV1, type Runtime, runtimeHash } from '@icl/core';
+import {
+  normalizeResourceRequest,
+  type Program,
+  type RunRequestV1,
+  type Runtime,
+  runtimeHash,
+} from '@icl/core';
 
 /** A temporary folder with state, cache and program files for one test file. */
-export async function createTemporaryRoot(): Promise<{ root: string; state: string; cache: string; remove: () => Promise<void> }> {
+export async function createTemporaryRoot(): Promise<{
+  root: string;
+  state: string;
+  cache: string;
+  remove: () => Promise<void>;
+}> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'icl-local-test-'));
   return {
     root,
@@ -17,7 +28,10 @@ export async function createTemporaryRoot(): Promise<{ root: string; state: stri
 let counter = 0;
 
 /** A run request as the SDK would build it. */
-export function runRequest(program: Program, options: Partial<RunRequestV1> & { runtime?: Runtime; gpu?: string } = {}): RunRequestV1 {
+export function runRequest(
+  program: Program,
+  options: Partial<RunRequestV1> & { runtime?: Runtime; gpu?: string } = {},
+): RunRequestV1 {
   const runtime = options.runtime ?? {};
   counter += 1;
   return {
@@ -29,7 +43,9 @@ export function runRequest(program: Program, options: Partial<RunRequestV1> & { 
     resources: normalizeResourceRequest(options.gpu ? { gpu: options.gpu } : {}),
     detach: options.detach ?? false,
     labels: {},
-    ...(options.timeoutMilliseconds === undefined ? {} : { timeoutMilliseconds: options.timeoutMilliseconds }),
+    ...(options.timeoutMilliseconds === undefined
+      ? {}
+      : { timeoutMilliseconds: options.timeoutMilliseconds }),
   };
 }
 

@@ -13,7 +13,10 @@ describe('Python runtimes with pip packages', () => {
   afterAll(() => temporary.remove());
 
   test('builds the venv once with progress, then reuses it without reinstalling', async () => {
-    const backend = createLocalBackend({}, { stateDirectory: temporary.state, cacheDirectory: temporary.cache });
+    const backend = createLocalBackend(
+      {},
+      { stateDirectory: temporary.state, cacheDirectory: temporary.cache },
+    );
     const file = await writeProgram(
       temporary.root,
       'table.py',
@@ -44,11 +47,17 @@ describe('Python runtimes with pip packages', () => {
   }, 180_000);
 
   test('a package that does not exist fails the start with the pip error, and leaves no run behind', async () => {
-    const backend = createLocalBackend({}, { stateDirectory: temporary.state, cacheDirectory: temporary.cache });
+    const backend = createLocalBackend(
+      {},
+      { stateDirectory: temporary.state, cacheDirectory: temporary.cache },
+    );
     const file = await writeProgram(temporary.root, 'nothing.py', 'print(1)\n');
-    const request = runRequest({ kind: 'script', path: file }, {
-      runtime: { dependencies: { pip: ['icl-package-that-does-not-exist-4711'] } },
-    });
+    const request = runRequest(
+      { kind: 'script', path: file },
+      {
+        runtime: { dependencies: { pip: ['icl-package-that-does-not-exist-4711'] } },
+      },
+    );
     const error = await backend.startRun(request).catch((caught: unknown) => caught);
     expect(RuntimeBuildError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('icl-package-that-does-not-exist-4711');

@@ -11,7 +11,11 @@ describe('a run whose supervising process is killed', () => {
   afterAll(() => temporary.remove());
 
   test('is reported failed with the reason once its program is gone, never left running', async () => {
-    const program = await writeProgram(temporary.root, 'short.py', 'import time\nprint("started", flush=True)\ntime.sleep(1)\n');
+    const program = await writeProgram(
+      temporary.root,
+      'short.py',
+      'import time\nprint("started", flush=True)\ntime.sleep(1)\n',
+    );
     // An attached run supervised by a process that is then SIGKILLed, as when a terminal is closed hard.
     const script = `
       import { createLocalBackend } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
@@ -21,13 +25,22 @@ describe('a run whose supervising process is killed', () => {
       process.stdout.write(JSON.stringify(handle) + '\\n');
       setInterval(() => {}, 1000);
     `;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const handle = await new Promise<string>((resolve) => child.stdout.once('data', (data: Buffer) => resolve(data.toString())));
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const handle = await new Promise<string>((resolve) =>
+      child.stdout.once('data', (data: Buffer) => resolve(data.toString())),
+    );
     child.kill('SIGKILL');
-    const backend = createLocalBackend({}, { stateDirectory: temporary.state, cacheDirectory: temporary.cache });
+    const backend = createLocalBackend(
+      {},
+      { stateDirectory: temporary.state, cacheDirectory: temporary.cache },
+    );
     const state = await backend.waitForRun(JSON.parse(handle));
     expect(state.status).toBe('failed');
-    expect(state.reason).toBe('The process supervising this run ended before the program did, so its exit code is unknown.');
+    expect(state.reason).toBe(
+      'The process supervising this run ended before the program did, so its exit code is unknown.',
+    );
     let output = '';
     for await (const chunk of backend.readLogs(JSON.parse(handle))) output += chunk.text;
     expect(output).toBe('started\n');

@@ -21,12 +21,21 @@ describe('the published packages, installed with npm outside the repository', ()
     const tarballs = path.join(project, 'tarballs');
     await fs.mkdir(tarballs);
     for (const directory of packed) {
-      execFileSync('pnpm', ['pack', '--pack-destination', tarballs], { cwd: path.join(repository, directory), stdio: 'pipe' });
+      execFileSync('pnpm', ['pack', '--pack-destination', tarballs], {
+        cwd: path.join(repository, directory),
+        stdio: 'pipe',
+      });
     }
     const files = (await fs.readdir(tarballs)).map((name) => path.join(tarballs, name));
     expect(files).toHaveLength(packed.length);
-    await fs.writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'user-project', private: true, type: 'module' }));
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', ...files, 'vitest@4'], { cwd: project, stdio: 'pipe' });
+    await fs.writeFile(
+      path.join(project, 'package.json'),
+      JSON.stringify({ name: 'user-project', private: true, type: 'module' }),
+    );
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', ...files, 'vitest@4'], {
+      cwd: project,
+      stdio: 'pipe',
+    });
     environment = {
       ...process.env,
       ICL_STATE_DIR: path.join(project, '.icl-state'),
@@ -49,14 +58,21 @@ describe('the published packages, installed with npm outside the repository', ()
     expect(hello.status).toBe(0);
     const three = spawnSync(icl, ['run', 'three.py'], { cwd: project, env: environment, encoding: 'utf8' });
     expect(three.status).toBe(3);
-    const plugins = spawnSync(icl, ['plugins', 'ls', '--json'], { cwd: project, env: environment, encoding: 'utf8' });
+    const plugins = spawnSync(icl, ['plugins', 'ls', '--json'], {
+      cwd: project,
+      env: environment,
+      encoding: 'utf8',
+    });
     expect(JSON.parse(plugins.stdout)).toEqual(
       expect.arrayContaining([expect.objectContaining({ name: 'local', package: '@icl/plugin-local' })]),
     );
   }, 60_000);
 
   test('the SDK runs a function program and returns its result', async () => {
-    await fs.writeFile(path.join(project, 'train.py'), 'def train(rate, epochs):\n    return {"score": rate * epochs}\n');
+    await fs.writeFile(
+      path.join(project, 'train.py'),
+      'def train(rate, epochs):\n    return {"score": rate * epochs}\n',
+    );
     await fs.writeFile(
       path.join(project, 'use-sdk.mjs'),
       `import { program, run } from '@icl/sdk';
@@ -64,7 +80,11 @@ const finished = await run(program('train.py', { function: 'train' }), { paramet
 console.log(JSON.stringify(await finished.result()));
 `,
     );
-    const result = spawnSync(process.execPath, ['use-sdk.mjs'], { cwd: project, env: environment, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['use-sdk.mjs'], {
+      cwd: project,
+      env: environment,
+      encoding: 'utf8',
+    });
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual({ score: 2 });
   }, 60_000);
@@ -72,7 +92,10 @@ console.log(JSON.stringify(await finished.result()));
   test('a third-party backend passes the conformance suite from the installed testkit', async () => {
     // The small backend contributing/add-a-backend.md points to, as a third party would write it.
     for (const file of ['process-backend.js', 'process-supervisor.js']) {
-      await fs.copyFile(path.join(repository, 'packages/backend-testkit/test', file), path.join(project, file));
+      await fs.copyFile(
+        path.join(repository, 'packages/backend-testkit/test', file),
+        path.join(project, file),
+      );
     }
     await fs.writeFile(
       path.join(project, 'backend.test.js'),
@@ -87,15 +110,25 @@ backendTestSuite(vitest, (context) => createProcessBackend({}, context), {
 });
 `,
     );
-    const result = spawnSync(path.join(project, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=json'], {
-      cwd: project,
-      env: environment,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const result = spawnSync(
+      path.join(project, 'node_modules', '.bin', 'vitest'),
+      ['run', '--reporter=json'],
+      {
+        cwd: project,
+        env: environment,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     const report = JSON.parse(result.stdout.slice(result.stdout.indexOf('{')));
-    const failures = report.testResults.flatMap((file: { assertionResults: Array<{ status: string; fullName: string; failureMessages: string[] }> }) =>
-      file.assertionResults.filter((assertion) => assertion.status !== 'passed').map((assertion) => `${assertion.fullName}: ${assertion.status} ${assertion.failureMessages.join('\n')}`),
+    const failures = report.testResults.flatMap(
+      (file: { assertionResults: Array<{ status: string; fullName: string; failureMessages: string[] }> }) =>
+        file.assertionResults
+          .filter((assertion) => assertion.status !== 'passed')
+          .map(
+            (assertion) =>
+              `${assertion.fullName}: ${assertion.status} ${assertion.failureMessages.join('\n')}`,
+          ),
     );
     expect(failures).toEqual([]);
     expect(report.numPassedTests).toBeGreaterThanOrEqual(15);

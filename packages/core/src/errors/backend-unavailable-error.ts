@@ -14,7 +14,7 @@ export interface BackendUnavailableErrorOptions extends IclErrorOptions {
  * is not installed, a cluster that does not answer. The hint says how to start or install it.
  */
 export class BackendUnavailableError extends IclError {
-  private readonly [symbol] = true;
+  protected readonly [symbol] = true;
 
   /** The backend that could not be used. */
   readonly backendName: string;

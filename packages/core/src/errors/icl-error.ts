@@ -24,7 +24,7 @@ export interface IclErrorOptions {
  * installed copy of `@icl/core` (a plugin may bring its own), where `instanceof` would fail.
  */
 export class IclError extends Error {
-  private readonly [symbol] = true;
+  protected readonly [symbol] = true;
 
   /** Stable, kebab-case identifier of the kind of error (`unknown-backend`, `run-timed-out`, …). */
   readonly code: string;
@@ -52,7 +52,9 @@ export class IclError extends Error {
    */
   protected static hasMarker(error: unknown, brand: string): boolean {
     return (
-      error != null && typeof error === 'object' && (error as Record<symbol, unknown>)[Symbol.for(brand)] === true
+      error != null &&
+      typeof error === 'object' &&
+      (error as Record<symbol, unknown>)[Symbol.for(brand)] === true
     );
   }
 }

@@ -18,7 +18,7 @@ export interface InvalidArgumentErrorOptions extends IclErrorOptions {
  * so the message can point at it.
  */
 export class InvalidArgumentError extends IclError {
-  private readonly [symbol] = true;
+  protected readonly [symbol] = true;
 
   /** The name of the argument, flag or field that is wrong (`--gpus`, `resources.memory`). */
   readonly argument: string;

@@ -14,7 +14,7 @@ export interface ResourceUnavailableErrorOptions extends IclErrorOptions {
  * all (no GPU of that model, too few free GPUs, not enough memory).
  */
 export class ResourceUnavailableError extends IclError {
-  private readonly [symbol] = true;
+  protected readonly [symbol] = true;
 
   /** What is missing, in the user's terms (`GPU H100`, `memory`). */
   readonly resource: string;

@@ -18,7 +18,7 @@ export interface RunFailedErrorOptions extends IclErrorOptions {
  * callers can tell a crash from a deliberate non-zero exit.
  */
 export class RunFailedError extends IclError {
-  private readonly [symbol] = true;
+  protected readonly [symbol] = true;
 
   /** The run that failed. */
   readonly runId: string;

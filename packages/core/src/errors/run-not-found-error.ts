@@ -13,7 +13,7 @@ export interface RunNotFoundErrorOptions extends IclErrorOptions {
  * No run record matches the id (or id prefix) that was given.
  */
 export class RunNotFoundError extends IclError {
-  private readonly [symbol] = true;
+  protected readonly [symbol] = true;
 
   /** The id or prefix that was asked for. */
   readonly runId: string;

@@ -15,7 +15,7 @@ export interface RunTimeoutErrorOptions extends IclErrorOptions {
  * A run exceeded its timeout and was stopped. Raised by `wait()` and `result()` of a timed-out run.
  */
 export class RunTimeoutError extends IclError {
-  private readonly [symbol] = true;
+  protected readonly [symbol] = true;
 
   /** The run that timed out. */
   readonly runId: string;

@@ -14,7 +14,7 @@ export interface RuntimeBuildErrorOptions extends IclErrorOptions {
  * message carries the tail of the build output so the user sees the real cause.
  */
 export class RuntimeBuildError extends IclError {
-  private readonly [symbol] = true;
+  protected readonly [symbol] = true;
 
   /** The content hash of the runtime that failed to build. */
   readonly runtimeHash: string;

@@ -17,7 +17,7 @@ export interface UnknownBackendErrorOptions extends IclErrorOptions {
  * The message lists the backends that are available, so the user can see a typo or a missing install.
  */
 export class UnknownBackendError extends IclError {
-  private readonly [symbol] = true;
+  protected readonly [symbol] = true;
 
   /** The name that was asked for. */
   readonly backendName: string;

@@ -16,7 +16,7 @@ export interface UnknownInfrastructureErrorOptions extends IclErrorOptions {
  * backend name either.
  */
 export class UnknownInfrastructureError extends IclError {
-  private readonly [symbol] = true;
+  protected readonly [symbol] = true;
 
   /** The name that was asked for. */
   readonly infrastructureName: string;

@@ -16,7 +16,7 @@ export interface UnsupportedCapabilityErrorOptions extends IclErrorOptions {
  * any, services on a batch-only backend). Raised before anything is started.
  */
 export class UnsupportedCapabilityError extends IclError {
-  private readonly [symbol] = true;
+  protected readonly [symbol] = true;
 
   /** The backend that lacks the capability. */
   readonly backendName: string;

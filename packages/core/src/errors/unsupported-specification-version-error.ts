@@ -16,7 +16,7 @@ export interface UnsupportedSpecificationVersionErrorOptions extends IclErrorOpt
  * because the plugin is newer or older than the core. Upgrading one of the two fixes it.
  */
 export class UnsupportedSpecificationVersionError extends IclError {
-  private readonly [symbol] = true;
+  protected readonly [symbol] = true;
 
   /** The version the plugin declared. */
   readonly specificationVersion: string;

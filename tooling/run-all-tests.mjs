@@ -10,7 +10,9 @@ const root = path.resolve(import.meta.dirname, '..');
 const reportName = '.vitest-report.json';
 const workspaces = ['packages', 'plugins', 'apps', 'tooling'].flatMap((group) =>
   existsSync(path.join(root, group))
-    ? readdirSync(path.join(root, group)).map((name) => path.join(root, group, name))
+    ? readdirSync(path.join(root, group))
+        .map((name) => path.join(root, group, name))
+        .filter((directory) => existsSync(path.join(directory, 'package.json')))
     : [],
 );
 for (const workspace of workspaces) rmSync(path.join(workspace, reportName), { force: true });

@@ -40,6 +40,24 @@ export class BackendRegistry {
     return this.#registrations.has(name);
   }
 
+  /**
+   * The registration of a backend, without loading it: lets a host check a name before it creates
+   * anything on disk.
+   *
+   * @throws UnknownBackendError listing the registered backends when the name is unknown.
+   */
+  get(name: string): BackendRegistration {
+    const registration = this.#registrations.get(name);
+    if (registration) return registration;
+    const availableBackends = this.list().map((entry) => entry.name);
+    throw new UnknownBackendError({
+      backendName: name,
+      availableBackends,
+      message: `Unknown backend "${name}". Installed backends: ${availableBackends.join(', ') || 'none'}.`,
+      hint: `Install its plugin (for example \`npm install @icl/plugin-${name}\`) or pick one of the installed backends.`,
+    });
+  }
+
   /** Every registration, sorted by name. */
   list(): BackendRegistration[] {
     return [...this.#registrations.values()].sort((left, right) => left.name.localeCompare(right.name));
@@ -52,17 +70,7 @@ export class BackendRegistry {
    * @throws UnsupportedSpecificationVersionError when the plugin implements an unknown contract version.
    */
   async create(name: string, settings: JsonObject, context: BackendContextV1): Promise<BackendV1> {
-    const registration = this.#registrations.get(name);
-    if (!registration) {
-      const availableBackends = this.list().map((entry) => entry.name);
-      throw new UnknownBackendError({
-        backendName: name,
-        availableBackends,
-        message: `Unknown backend "${name}". Installed backends: ${availableBackends.join(', ') || 'none'}.`,
-        hint: `Install its plugin (for example \`npm install @icl/plugin-${name}\`) or pick one of the installed backends.`,
-      });
-    }
-    const factory = await registration.load();
+    const factory = await this.get(name).load();
     return assertBackendV1(await factory(settings, context), name);
   }
 }

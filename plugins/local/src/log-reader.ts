@@ -4,6 +4,7 @@ import type { LocalRunDirectory } from './local-run-directory';
 import { readFinalState } from './local-run-state';
 
 const chunkBytes = 256 * 1024;
+const maximumChunkCharacters = 1024 * 1024;
 
 /**
  * Reads a run's output files from the start. Each stream is decoded on its own with a streaming UTF-8
@@ -53,12 +54,20 @@ function openStream(name: LogStream, file: string) {
           throw error;
         }
       }
+      // Everything available is delivered in as few chunks as possible (at most 1 MiB each), so a
+      // program writing line by line does not turn into thousands of tiny chunks.
+      let text = '';
       for (;;) {
         const { bytesRead } = await handle.read(buffer, 0, chunkBytes, position);
+        if (bytesRead > 0) {
+          position += bytesRead;
+          text += decoder.decode(buffer.subarray(0, bytesRead), { stream: true });
+        }
+        if (text && (bytesRead === 0 || text.length >= maximumChunkCharacters)) {
+          yield text;
+          text = '';
+        }
         if (bytesRead === 0) return;
-        position += bytesRead;
-        const text = decoder.decode(buffer.subarray(0, bytesRead), { stream: true });
-        if (text) yield text;
       }
     },
     async close() {

@@ -1,0 +1,84 @@
+import { formatBytes, type Inventory } from '@icl/core';
+import { createCliClient } from '../create-cli-client';
+import { formatTable } from '../format-table';
+import { isStyledStream, paint } from '../terminal-style';
+import { printJson, writeOutput } from '../write-output';
+
+/** The flags of `icl infra ls`. */
+export interface InfraListCommandOptions {
+  /** `--json`: print machine-readable JSON instead of text. */
+  json?: boolean;
+}
+
+/**
+ * `icl infra ls`: the infrastructures of the settings file (and the built-in `local`), their backend,
+ * and what each offers. An infrastructure that cannot report its inventory shows the error in its row
+ * instead of failing the whole listing.
+ */
+export async function infraListCommand(options: InfraListCommandOptions): Promise<number> {
+  const icl = await createCliClient();
+  const infrastructures = await icl.infrastructures();
+  const rows = await Promise.all(
+    infrastructures.map(async (infrastructure) => {
+      try {
+        return { infrastructure, inventory: await icl.inventory(infrastructure.name) };
+      } catch (error) {
+        return { infrastructure, error: error instanceof Error ? error.message : String(error) };
+      }
+    }),
+  );
+  await icl.close();
+  if (options.json) {
+    // Settings are left out: they may hold secrets.
+    await printJson(
+      rows.map(({ infrastructure, inventory, error }) => ({
+        name: infrastructure.name,
+        backend: infrastructure.backend,
+        isDefault: infrastructure.isDefault,
+        inventory: inventory ?? null,
+        error: error ?? null,
+      })),
+    );
+    return 0;
+  }
+  const styled = isStyledStream(process.stdout);
+  const table = rows.map(({ infrastructure, inventory, error }) => {
+    const name = infrastructure.isDefault ? `${infrastructure.name} (default)` : infrastructure.name;
+    if (!inventory) {
+      const text = `error: ${error ?? 'unknown'}`;
+      return [name, infrastructure.backend, '-', '-', '-', { text, styled: paint(text, 'red', styled) }];
+    }
+    const totals = summarizeInventory(inventory);
+    return [
+      name,
+      infrastructure.backend,
+      String(totals.nodes),
+      String(totals.cpus),
+      totals.memory,
+      totals.gpus,
+    ];
+  });
+  await writeOutput(
+    process.stdout,
+    formatTable(['NAME', 'BACKEND', 'NODES', 'CPUS', 'MEMORY', 'GPUS'], table),
+  );
+  return 0;
+}
+
+/** Totals of an inventory for one table row; GPUs grouped by model (`2x NVIDIA H100`). */
+function summarizeInventory(inventory: Inventory): {
+  nodes: number;
+  cpus: number;
+  memory: string;
+  gpus: string;
+} {
+  const models = new Map<string, number>();
+  for (const node of inventory.nodes)
+    for (const gpu of node.gpus) models.set(gpu.model, (models.get(gpu.model) ?? 0) + 1);
+  return {
+    nodes: inventory.nodes.length,
+    cpus: inventory.nodes.reduce((total, node) => total + node.cpus, 0),
+    memory: formatBytes(inventory.nodes.reduce((total, node) => total + node.memoryBytes, 0)),
+    gpus: models.size === 0 ? '-' : [...models].map(([model, count]) => `${count}x ${model}`).join(', '),
+  };
+}

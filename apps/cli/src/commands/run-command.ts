@@ -1,0 +1,186 @@
+import { basename } from 'node:path';
+import type { FileMapping, JsonObject, LogChunk, Program, Run, RunState } from '@icl/core';
+import { InvalidArgumentError, parseDuration, parseGpuRequest } from '@icl/core';
+import { createCliClient } from '../create-cli-client';
+import { parseAssignment, parseParameterValue } from '../parse-assignment';
+import { ProgressDisplay } from '../progress-display';
+import { summarizeRun } from '../run-summary';
+import { isStyledStream } from '../terminal-style';
+import { printJson, writeOutput } from '../write-output';
+
+/** The flags of `icl run`. */
+export interface RunCommandOptions {
+  /** `--on`: the infrastructure (or backend) name; the default infrastructure when absent. */
+  on?: string;
+  /** `--env NAME=VALUE`, repeated: environment variables for the program. */
+  env?: string[];
+  /** `--pip PACKAGE`, repeated: pip requirements of the runtime. */
+  pip?: string[];
+  /** `--file SRC[:DST]`, repeated: files and folders shipped with the run. */
+  file?: string[];
+  /** `--function NAME`: call this function of the Python file. */
+  function?: string;
+  /** `--param NAME=VALUE`, repeated: keyword arguments of the function. */
+  param?: string[];
+  /** `--detach`: return once started, printing the run id. */
+  detach?: boolean;
+  /** `--timeout`: a duration after which the run is stopped (exit 124). */
+  timeout?: string;
+  /** `--gpus`: a GPU count, model, or model and count. */
+  gpus?: string;
+  /** `--json`: print machine-readable JSON instead of text. */
+  json?: boolean;
+}
+
+/** Exit code of a run that exceeded its timeout, as `timeout(1)` uses. */
+const timedOutExitCode = 124;
+/** Exit code of a run stopped by Ctrl-C or `icl cancel`, as shells use for SIGINT. */
+const cancelledExitCode = 130;
+
+/**
+ * `icl run <file> [-- ARGS...]`: runs a script or a Python function, streams its output as it is
+ * written, and exits with the program's own exit code, so `icl run` drops into scripts and CI like
+ * the program itself would. Ctrl-C cancels the run (the whole process tree) before exiting.
+ */
+export async function runCommand(
+  file: string,
+  programArguments: string[],
+  options: RunCommandOptions,
+): Promise<number> {
+  // Flags are checked first so their errors name the flag (`--gpus`, not `gpus`).
+  if (options.timeout !== undefined) parseDuration(options.timeout, '--timeout');
+  if (options.gpus !== undefined && options.gpus.trim() !== '0') parseGpuRequest(options.gpus, '--gpus');
+  const program = buildProgram(file, programArguments, options);
+  const runtime = buildRuntime(options);
+  const environment = Object.fromEntries((options.env ?? []).map((entry) => parseAssignment(entry, '--env')));
+  const icl = await createCliClient();
+
+  const stopStarting = new AbortController();
+  let run: Run | undefined;
+  let interruptedWith: number | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interruptedWith !== undefined) process.exit(interruptedWith);
+    interruptedWith = signal === 'SIGINT' ? cancelledExitCode : 128 + 15;
+    stopStarting.abort();
+    // Stop the program and everything it started; the log stream then ends and we exit below.
+    run?.cancel().catch(() => undefined);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const progress = new ProgressDisplay(process.stderr, isStyledStream(process.stderr));
+  try {
+    run = await icl.start(program, {
+      ...(options.on ? { infrastructure: options.on } : {}),
+      runtime,
+      environment,
+      ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+      ...(options.gpus !== undefined ? { gpus: options.gpus } : {}),
+      detach: options.detach === true,
+      onProgress: progress.update,
+      signal: stopStarting.signal,
+    });
+  } catch (error) {
+    progress.stop();
+    if (interruptedWith !== undefined) return interruptedWith;
+    throw error;
+  }
+  progress.stop();
+  if (interruptedWith !== undefined) {
+    // Interrupted while the run was being started: stop it rather than leave it behind.
+    await run.cancel();
+    if (options.detach) return interruptedWith;
+  }
+
+  if (options.detach) {
+    if (options.json) await printJson({ id: run.id });
+    else await writeOutput(process.stdout, `${run.id}\n`);
+    return 0;
+  }
+
+  // With --json, standard output carries the JSON summary only; the program's output goes to stderr.
+  const target = (chunk: LogChunk) =>
+    options.json || chunk.stream === 'stderr' ? process.stderr : process.stdout;
+  for await (const chunk of run.streamLogs({ follow: true })) await writeOutput(target(chunk), chunk.text);
+  const state = await run.wait();
+  await icl.close();
+
+  if (options.json) {
+    const record = await icl.getRun(run.id).then((found) => found.record());
+    await printJson(summarizeRun(record));
+  } else if (program.kind === 'function' && state.status === 'succeeded') {
+    await writeOutput(process.stdout, `${JSON.stringify(state.result ?? null)}\n`);
+  }
+  return exitCodeOf(run.id, state, interruptedWith, options.timeout);
+}
+
+/** The exit code `icl run` mirrors from a finished run, with a one-line explanation where the program gave none. */
+async function exitCodeOf(
+  runId: string,
+  state: RunState,
+  interruptedWith: number | undefined,
+  timeout: string | undefined,
+): Promise<number> {
+  switch (state.status) {
+    case 'succeeded':
+      return 0;
+    case 'timed-out':
+      await writeOutput(process.stderr, `icl: run ${runId} timed out after ${describeTimeout(timeout)}\n`);
+      return timedOutExitCode;
+    case 'cancelled':
+      return interruptedWith ?? cancelledExitCode;
+    default:
+      if (state.exitCode !== undefined && state.exitCode !== 0) return state.exitCode;
+      await writeOutput(
+        process.stderr,
+        `icl: run ${runId} failed${state.reason ? `: ${state.reason}` : ''}\n`,
+      );
+      return 1;
+  }
+}
+
+/** The timeout as the user wrote it, with the unit a bare number implies (`30` → `30s`). */
+function describeTimeout(timeout: string | undefined): string {
+  const text = timeout?.trim();
+  if (!text) return 'its timeout';
+  return /^\d+(?:\.\d+)?$/.test(text) ? `${text}s` : text;
+}
+
+function buildProgram(file: string, programArguments: string[], options: RunCommandOptions): Program {
+  if (options.function !== undefined) {
+    if (programArguments.length > 0) {
+      throw new InvalidArgumentError({
+        argument: '--function',
+        message: `A function takes --param NAME=VALUE, not command-line arguments (got ${programArguments.join(' ')}).`,
+        hint: `Write icl run ${file} --function ${options.function} --param name=value.`,
+      });
+    }
+    const parameters: JsonObject = {};
+    for (const entry of options.param ?? []) {
+      const [name, value] = parseAssignment(entry, '--param');
+      parameters[name] = parseParameterValue(value);
+    }
+    return { kind: 'function', path: file, function: options.function, parameters, name: basename(file) };
+  }
+  if ((options.param ?? []).length > 0) {
+    throw new InvalidArgumentError({
+      argument: '--param',
+      message: '--param passes keyword arguments to a function, so it needs --function NAME.',
+      hint: `Write icl run ${file} --function main --param name=value, or pass script arguments after --.`,
+    });
+  }
+  return { kind: 'script', path: file, arguments: programArguments };
+}
+
+function buildRuntime(options: RunCommandOptions) {
+  const files: FileMapping[] = (options.file ?? []).map((entry) => {
+    const separator = entry.lastIndexOf(':');
+    return separator > 0
+      ? { src: entry.slice(0, separator), dst: entry.slice(separator + 1) }
+      : { src: entry };
+  });
+  return {
+    ...(options.pip?.length ? { dependencies: { pip: options.pip } } : {}),
+    ...(files.length > 0 ? { files } : {}),
+  };
+}

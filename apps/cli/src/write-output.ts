@@ -1,0 +1,28 @@
+const guardedStreams = new WeakSet<NodeJS.WritableStream>();
+
+/**
+ * Writes text to a stream and resolves once it has been handed to the operating system, respecting
+ * back-pressure, so nothing is lost when the CLI exits right after (pipes to a slow reader).
+ */
+export function writeOutput(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  if (!guardedStreams.has(stream)) {
+    guardedStreams.add(stream);
+    // Without a listener, a closed pipe's EPIPE would crash the process with a stack trace.
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+  return new Promise((resolve, reject) => {
+    if (text === '') return resolve();
+    stream.write(text, (error) => {
+      // A reader that went away (`icl logs x | head -1`) is not an error of ICL's.
+      if (error && (error as NodeJS.ErrnoException).code !== 'EPIPE') reject(error);
+      else resolve();
+    });
+  });
+}
+
+/** Prints a value as pretty JSON on standard output, for `--json`. */
+export function printJson(value: unknown): Promise<void> {
+  return writeOutput(process.stdout, `${JSON.stringify(value, null, 2)}\n`);
+}

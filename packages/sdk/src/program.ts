@@ -1,0 +1,100 @@
+import {
+  type CommandProgram,
+  type FunctionProgram,
+  InvalidArgumentError,
+  type JsonObject,
+  type Program,
+  type ResourceRequest,
+  type ScriptProgram,
+} from '@icl/core';
+
+/** Options of {@link program} for a script or a function of a Python file. */
+export interface ProgramOptions {
+  /** Call this function of the (Python) file with keyword `parameters` instead of running the file. */
+  function?: string;
+  /** Keyword arguments of the function; `run()` can add more. */
+  parameters?: JsonObject;
+  /** Command-line arguments of a script; `run()` can add more. */
+  arguments?: string[];
+  /** A short name for listings and labels. */
+  name?: string;
+  /** CPU, memory and GPUs the program needs. */
+  resources?: ResourceRequest;
+}
+
+/** Options of {@link program} for a command. */
+export interface CommandProgramOptions {
+  /** The executable and its arguments, not passed through a shell (`['python3', '-m', 'http.server']`). */
+  command: string[];
+  /** A short name for listings and labels. */
+  name?: string;
+  /** CPU, memory and GPUs the program needs. */
+  resources?: ResourceRequest;
+}
+
+/**
+ * Declares what to run, as in the original ICL's `program(path, name)`: a script (`train.py`,
+ * `serve.js`, `setup.sh`), a function of a Python file (`program('train.py', { function: 'train' })`),
+ * or a command (`program({ command: ['python3', '-m', 'http.server'] })`). Nothing is checked against
+ * the disk yet; `run()` resolves and checks paths when the program is submitted.
+ *
+ * @throws InvalidArgumentError for a program that can never run (an empty command, a function of a file
+ *   that is not Python).
+ */
+export function program(path: string, options?: ProgramOptions): ScriptProgram | FunctionProgram;
+export function program(options: CommandProgramOptions): CommandProgram;
+export function program(
+  pathOrCommand: string | CommandProgramOptions,
+  options: ProgramOptions = {},
+): Program {
+  if (typeof pathOrCommand !== 'string') {
+    const command = pathOrCommand.command;
+    if (!Array.isArray(command) || command.length === 0 || command.some((part) => typeof part !== 'string')) {
+      throw new InvalidArgumentError({
+        argument: 'command',
+        message: 'A command program needs a non-empty list of strings.',
+        hint: "Write it as program({ command: ['python3', '-m', 'http.server'] }).",
+      });
+    }
+    return withBase({ kind: 'command', command: [...command] }, pathOrCommand);
+  }
+  if (pathOrCommand.trim() === '') {
+    throw new InvalidArgumentError({
+      argument: 'path',
+      message: 'A program needs the path of the file to run.',
+      hint: "Write it as program('train.py').",
+    });
+  }
+  if (options.function !== undefined) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(options.function)) {
+      throw new InvalidArgumentError({
+        argument: 'function',
+        message: `"${options.function}" is not a Python function name.`,
+        hint: 'Name a top-level function of the file, for example { function: "train" }.',
+      });
+    }
+    if (!pathOrCommand.endsWith('.py')) {
+      throw new InvalidArgumentError({
+        argument: 'function',
+        message: `Only functions of Python files can be called, and ${pathOrCommand} is not a .py file.`,
+        hint: 'Point the program at the .py file that defines the function.',
+      });
+    }
+    const functionProgram: FunctionProgram = {
+      kind: 'function',
+      path: pathOrCommand,
+      function: options.function,
+    };
+    if (options.parameters !== undefined) functionProgram.parameters = { ...options.parameters };
+    return withBase(functionProgram, options);
+  }
+  const script: ScriptProgram = { kind: 'script', path: pathOrCommand };
+  if (options.arguments !== undefined) script.arguments = [...options.arguments];
+  return withBase(script, options);
+}
+
+function withBase<T extends Program>(target: T, options: { name?: string; resources?: ResourceRequest }): T {
+  if (options.name !== undefined) target.name = options.name;
+  if (options.resources !== undefined) target.resources = { ...options.resources };
+  return target;
+}

@@ -1,0 +1,139 @@
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InvalidArgumentError, RunNotFoundError, type RunRecord } from '@icl/core';
+import { isRunIdText } from './run-id';
+import { writeFileAtomically } from './write-file-atomically';
+
+const recordSuffix = '.json';
+
+/**
+ * The embedded, durable run store: one JSON file per run under `<state>/runs/<id>.json`. Records are
+ * written before a run starts and updated as it ends, each write atomic, so `icl runs`, `icl logs` and
+ * `getRun()` work from any later process, and a crash never leaves a half-written record.
+ */
+export class RunStore {
+  /** The folder holding one `<id>.json` per run. */
+  readonly directory: string;
+
+  /** @param stateDirectory ICL's state directory; records go to its `runs` folder. */
+  constructor(stateDirectory: string) {
+    this.directory = join(stateDirectory, 'runs');
+  }
+
+  /**
+   * Stores a new record.
+   *
+   * @throws InvalidArgumentError when a record with the same id exists already.
+   */
+  async create(record: RunRecord): Promise<RunRecord> {
+    await mkdir(this.directory, { recursive: true });
+    if (await this.#read(record.id)) {
+      throw new InvalidArgumentError({
+        argument: 'id',
+        message: `A run with id ${record.id} exists already.`,
+        hint: 'Let ICL choose run ids.',
+      });
+    }
+    await writeFileAtomically(this.#path(record.id), serialize(record));
+    return record;
+  }
+
+  /**
+   * Finds a run by its full id or by a prefix of it, as users type in `icl logs mfx3`.
+   *
+   * @throws RunNotFoundError when nothing matches.
+   * @throws InvalidArgumentError listing the candidates when a prefix matches several runs.
+   */
+  async get(idOrPrefix: string): Promise<RunRecord> {
+    const wanted = idOrPrefix.trim().toLowerCase();
+    const exact = isRunIdText(wanted) ? await this.#read(wanted) : undefined;
+    if (exact) return exact;
+    const matches = isRunIdText(wanted) ? (await this.#ids()).filter((id) => id.startsWith(wanted)) : [];
+    if (matches.length === 1) {
+      const record = await this.#read(matches[0] as string);
+      if (record) return record;
+    }
+    if (matches.length > 1) {
+      const shown = matches.sort().reverse().slice(0, 10);
+      throw new InvalidArgumentError({
+        argument: 'id',
+        message: `Run id prefix "${idOrPrefix}" matches ${matches.length} runs: ${shown.join(', ')}${matches.length > shown.length ? ', …' : ''}.`,
+        hint: 'Type more characters of the id.',
+      });
+    }
+    throw new RunNotFoundError({
+      runId: idOrPrefix,
+      message: `No run with id "${idOrPrefix}".`,
+      hint: 'Run `icl runs` to see the recorded runs.',
+    });
+  }
+
+  /** Every record, newest first. Unreadable files (from a newer ICL, or edited by hand) are skipped. */
+  async list(): Promise<RunRecord[]> {
+    const records = await Promise.all((await this.#ids()).map((id) => this.#read(id).catch(() => undefined)));
+    return records
+      .filter((record): record is RunRecord => record !== undefined)
+      .sort(
+        (left, right) => right.createdAt.localeCompare(left.createdAt) || right.id.localeCompare(left.id),
+      );
+  }
+
+  /**
+   * Changes a record: reads it, lets `mutate` change a copy, and writes it
+   * back atomically.
+   *
+   * @throws RunNotFoundError when no record has this exact id.
+   */
+  async update(id: string, mutate: (draft: RunRecord) => void): Promise<RunRecord> {
+    const current = await this.#read(id);
+    if (!current) {
+      throw new RunNotFoundError({
+        runId: id,
+        message: `No run with id "${id}".`,
+        hint: 'Run `icl runs` to see the recorded runs.',
+      });
+    }
+    const draft = structuredClone(current);
+    mutate(draft);
+    await writeFileAtomically(this.#path(id), serialize(draft));
+    return draft;
+  }
+
+  /**
+   * Deletes a record, for a run the backend refused before starting anything (bad input): such a run
+   * never existed, so it must not show up in `icl runs`.
+   */
+  async remove(id: string): Promise<void> {
+    await rm(this.#path(id), { force: true });
+  }
+
+  #path(id: string): string {
+    return join(this.directory, `${id}${recordSuffix}`);
+  }
+
+  async #ids(): Promise<string[]> {
+    const names = await readdir(this.directory).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [] as string[];
+      throw error;
+    });
+    return names
+      .filter((name) => name.endsWith(recordSuffix))
+      .map((name) => name.slice(0, -recordSuffix.length));
+  }
+
+  async #read(id: string): Promise<RunRecord | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.#path(id), 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw error;
+    }
+    return JSON.parse(text) as RunRecord;
+  }
+}
+
+function serialize(record: RunRecord): string {
+  return `${JSON.stringify(record, null, 2)}\n`;
+}

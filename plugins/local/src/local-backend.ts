@@ -30,6 +30,7 @@ import { prepareWorkingDirectory } from './prepare-working-directory';
 import { isProcessAlive, isProcessGroupAlive, stopProcessGroup } from './process-group';
 import { programCommand } from './program-command';
 import { preparePythonEnvironment } from './python-environment';
+import { resolvePythonInterpreter } from './python-interpreter';
 import { superviseRun } from './supervise-run';
 
 /**
@@ -181,9 +182,10 @@ export class LocalBackend implements BackendV1 {
     options: StartRunOptionsV1,
   ): Promise<LaunchSpecification> {
     const dependencies = request.runtime.dependencies ?? {};
-    const basePython = request.runtime.python
-      ? `python${request.runtime.python}`
-      : (this.#settings.python ?? 'python3');
+    const basePython = await resolvePythonInterpreter(
+      request.runtime.python ? `python${request.runtime.python}` : (this.#settings.python ?? 'python3'),
+      this.#cacheDirectory,
+    );
     const python = await preparePythonEnvironment({
       basePython,
       packages: dependencies.pip ?? [],

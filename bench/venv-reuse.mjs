@@ -15,7 +15,7 @@ const environment = {
   ICL_CACHE_DIR: path.join(home, 'cache'),
   ICL_CONFIG: path.join(home, 'config.yaml'),
 };
-const args = [cli, 'run', 'examples/pip/table.py', '--pip', 'tabulate==0.9.0'];
+const args = [cli, 'run', 'examples/pip/table.py'];
 
 function time() {
   const start = process.hrtime.bigint();

@@ -1,6 +1,11 @@
-"""A program with a pip dependency. ICL builds a venv with it once and reuses it on every later run.
+# /// script
+# dependencies = ["tabulate==0.9.0"]
+# ///
+"""A program with a pip dependency, declared in the script itself (PEP 723, as uv and pipx read it).
+ICL builds a venv with it once and reuses it on every later run.
 
-    pnpm icl run examples/pip/table.py --pip tabulate==0.9.0
+    pnpm icl run examples/pip/table.py
+    pnpm icl run examples/pip/table.py --pip rich    # more packages from the command line
 """
 from tabulate import tabulate
 

@@ -1,5 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { createSandbox, eventually, isAlive } from './icl-process';
 
@@ -62,6 +63,19 @@ describe('icl run', () => {
       stderr: '',
       exitCode: 0,
     });
+  }, 120_000);
+
+  test('the pip example installs the dependencies its script declares (PEP 723) once, then reuses them', async () => {
+    const sandbox = await createSandbox();
+    const example = fileURLToPath(new URL('../../../examples/pip/table.py', import.meta.url));
+    await copyFile(example, join(sandbox.work, 'table.py'));
+    const first = await sandbox.icl(['run', 'table.py']);
+    expect(first.exitCode).toBe(0);
+    expect(first.stderr).toMatch(/^icl: Creating Python environment [0-9a-f]{16} \(tabulate==0\.9\.0\)\n/);
+    expect(first.stderr).toContain('icl: Successfully installed tabulate-0.9.0');
+    expect(first.stdout).toContain('| H100  |            80 |       8 |');
+    const second = await sandbox.icl(['run', 'table.py']);
+    expect(second).toEqual({ stdout: first.stdout, stderr: '', exitCode: 0 });
   }, 120_000);
 
   test('a function program prints its JSON result after its output', async () => {

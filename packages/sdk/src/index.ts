@@ -75,6 +75,7 @@ export {
 export { createBackendContext, type IclDirectories, resolveIclDirectories } from './icl-directories';
 export { type InfrastructureOptions, infrastructure } from './infrastructure';
 export { environmentName, infrastructureEnvironmentOverrides } from './infrastructure-environment-overrides';
+export { type InlineScriptMetadata, readInlineScriptMetadata } from './inline-script-metadata';
 export { type CommandProgramOptions, type ProgramOptions, program } from './program';
 export {
   type InfrastructureReference,

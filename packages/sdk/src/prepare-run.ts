@@ -16,6 +16,7 @@ import {
   runtimeHash,
   UnsupportedCapabilityError,
 } from '@icl/core';
+import { readInlineScriptMetadata } from './inline-script-metadata';
 import type { RunOptions } from './run-options';
 import { checkedEnvironment } from './runtime';
 
@@ -52,6 +53,7 @@ export async function prepareRun(
 ): Promise<PreparedRun> {
   const resolvedProgram = await resolveProgram(program, options, workingDirectory);
   const runtime = await resolveRuntime(options.runtime ?? {}, workingDirectory);
+  await addInlineDependencies(resolvedProgram, runtime);
   const environment = {
     ...(runtime.environment ?? {}),
     ...checkedEnvironment(options.environment ?? {}, 'environment'),
@@ -175,6 +177,18 @@ async function resolveProgram(
     resolved.parameters = { ...(resolved.parameters ?? {}), ...parameters };
   }
   return resolved;
+}
+
+/** Adds the pip dependencies a Python script declares inline (PEP 723) to the runtime's own. */
+async function addInlineDependencies(program: Program, runtime: Runtime): Promise<void> {
+  if (program.kind === 'command' || !program.path.endsWith('.py')) return;
+  const metadata = await readInlineScriptMetadata(program.path);
+  if (!metadata || metadata.dependencies.length === 0) return;
+  const pip = runtime.dependencies?.pip ?? [];
+  runtime.dependencies = {
+    ...runtime.dependencies,
+    pip: [...pip, ...metadata.dependencies.filter((dependency) => !pip.includes(dependency))],
+  };
 }
 
 async function resolveRuntime(runtime: Runtime, workingDirectory: string): Promise<Runtime> {

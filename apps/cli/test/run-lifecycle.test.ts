@@ -1,7 +1,12 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { createSandbox, eventually, isAlive } from './icl-process';
+
+/** The version of the local plugin the CLI resolves, as `icl plugins ls` must show it. */
+const localPluginVersion: string = JSON.parse(
+  await readFile(new URL('../../../plugins/local/package.json', import.meta.url), 'utf8'),
+).version;
 
 describe('detached runs, followed from other processes', () => {
   test('--detach prints the id; logs --follow shows all output; status --json says succeeded', async () => {
@@ -135,13 +140,15 @@ describe('listings', () => {
       expect.objectContaining({
         name: 'local',
         package: '@icl/plugin-local',
-        version: '0.1.0',
+        version: localPluginVersion,
         source: 'built-in',
       }),
     );
     const table = await sandbox.icl(['plugins', 'ls']);
     expect(table.stdout).toMatch(
-      /^NAME\s+PACKAGE\s+VERSION\s+SOURCE\s+DESCRIPTION\nlocal\s+@icl\/plugin-local\s+0\.1\.0\s+built-in/,
+      new RegExp(
+        `^NAME\\s+PACKAGE\\s+VERSION\\s+SOURCE\\s+DESCRIPTION\\nlocal\\s+@icl/plugin-local\\s+${localPluginVersion.replaceAll('.', '\\.')}\\s+built-in`,
+      ),
     );
   });
 

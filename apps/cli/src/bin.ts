@@ -57,6 +57,8 @@ program
   .option('-d, --detach', 'print the run id and return once it started; the run goes on')
   .option('--timeout <duration>', 'stop the run after this long (30s, 5min, 1h) and exit 124')
   .option('--gpus <request>', 'GPUs to assign: a count (2), a model (H100) or both (H100:8)')
+  .option('--service', 'run as a long-lived service: return once it answers, print its URL')
+  .option('--port <port>', 'a port the service listens on, published on 127.0.0.1 (repeatable)', collect)
   .option('--json', 'print a JSON summary on stdout when done (the program output goes to stderr)')
   .addHelpText(
     'after',
@@ -66,6 +68,7 @@ program
       '$ icl run train.py --function train --param epochs=3 --param lr=0.01',
       '$ icl run job.py --detach --timeout 2h && icl logs <id> --follow',
       '$ icl run train.py --on gpu-lab --gpus H100:8 --env WANDB_MODE=offline --file data/:data',
+      '$ icl run app.py --on docker --service --port 8080   # prints the URL; stop it with icl cancel <id>',
       '',
       "Exit code: the program's own; 124 when timed out; 130 when cancelled; 2 when the run could not be made.",
     ]),

@@ -1,4 +1,4 @@
-import type { JsonValue, RunRecord } from '@icl/core';
+import type { JsonValue, RunRecord, ServiceEndpoint } from '@icl/core';
 
 /**
  * What the CLI shows of a run in `--json` output (`icl runs`, `icl status`, `icl run --json`): the
@@ -29,6 +29,8 @@ export interface RunSummary {
   result: JsonValue;
   /** Why it failed, when known. */
   reason: string | null;
+  /** Where a running service answers; empty for programs that are not services. */
+  endpoints: ServiceEndpoint[];
   /** The timeout in milliseconds, when one was set. */
   timeoutMilliseconds: number | null;
   /** The runtime's content hash. */
@@ -51,6 +53,7 @@ export function summarizeRun(record: RunRecord): RunSummary {
     durationMilliseconds: runDuration(record) ?? null,
     result: state.result ?? null,
     reason: state.reason ?? null,
+    endpoints: state.endpoints ?? [],
     timeoutMilliseconds: record.timeoutMilliseconds ?? null,
     runtimeHash: record.runtimeHash,
   };

@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { createSandbox, eventually, isAlive } from './icl-process';
@@ -99,6 +100,47 @@ describe('detached runs, followed from other processes', () => {
       exitCode: 2,
     });
   });
+});
+
+describe('services', () => {
+  test('--service --port returns once it answers, prints its URL, and icl cancel stops it', async () => {
+    const sandbox = await createSandbox();
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = server.address() as { port: number };
+        server.close(() => resolve(free));
+      });
+    });
+    await writeFile(
+      join(sandbox.work, 'server.py'),
+      'import http.server, sys\n' +
+        'class Hello(http.server.BaseHTTPRequestHandler):\n' +
+        '    def do_GET(self):\n' +
+        '        self.send_response(200); self.end_headers(); self.wfile.write(b"hello from the service")\n' +
+        'http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Hello).serve_forever()\n',
+    );
+    const text = await sandbox.icl([
+      'run',
+      'server.py',
+      '--service',
+      '--port',
+      String(port),
+      '--',
+      String(port),
+    ]);
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toBe(`http://127.0.0.1:${port}\n`);
+    const id = /icl: service (\S+) is ready; stop it with: icl cancel \1\n/.exec(text.stderr)?.[1];
+    expect(id).toBeDefined();
+    const response = await fetch(`http://127.0.0.1:${port}/`);
+    expect(await response.text()).toBe('hello from the service');
+
+    const status = JSON.parse((await sandbox.icl(['status', id as string, '--json'])).stdout);
+    expect(status.status).toBe('running');
+    expect(status.endpoints).toEqual([{ port, url: `http://127.0.0.1:${port}` }]);
+    expect((await sandbox.icl(['cancel', id as string])).exitCode).toBe(0);
+    await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+  }, 30_000);
 });
 
 describe('listings', () => {

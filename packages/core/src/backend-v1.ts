@@ -38,6 +38,10 @@ export interface BackendV1 {
    * It must validate what it cannot honour (a GPU request on a machine without GPUs) and throw a typed
    * error (`unsupported-capability` for an undeclared capability) before starting anything.
    *
+   * For a service (`program.service`), it resolves once the readiness check passes, with the
+   * endpoints in the run's state; if the service exits or does not become ready in time, it is stopped
+   * and the run ends `failed` with the reason.
+   *
    * The timeout counts from the program's start, not from runtime preparation. Right after this
    * resolves, `getRunState` may still say `pending` on backends that schedule asynchronously.
    */

@@ -13,6 +13,34 @@ export interface ProgramBase {
   name?: string;
   /** What the program needs (CPU, memory, GPUs). */
   resources?: ResourceRequest;
+  /**
+   * Makes the program a long-running service that listens on ports. The run is kept going after
+   * `run()` returns, its ports are published, and starting it waits until it answers.
+   */
+  service?: ServiceOptions;
+}
+
+/**
+ * How a service is exposed and how ICL tells it is ready. Ports are published on 127.0.0.1 unless the
+ * user asks for another address, so nothing is reachable from the network by accident.
+ */
+export interface ServiceOptions {
+  /** The ports the program listens on (inside its container or pod, where it has one). */
+  ports: number[];
+  /** The address published ports bind to on the host. Default `127.0.0.1`. */
+  host?: string;
+  /** How to tell the service is ready; by default a TCP connection to its first port. */
+  readiness?: ServiceReadiness;
+}
+
+/** A readiness check. */
+export interface ServiceReadiness {
+  /** The port to check; the first of `ports` by default. */
+  port?: number;
+  /** An HTTP path to GET (`/healthz`); any answer below 500 counts as ready. A TCP connection when absent. */
+  path?: string;
+  /** How long to wait before giving up and stopping the service, in milliseconds. Default 60 000. */
+  timeoutMilliseconds?: number;
 }
 
 /**

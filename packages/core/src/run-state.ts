@@ -18,6 +18,16 @@ export interface RunState {
   result?: JsonValue;
   /** Why the run failed, when the backend knows more than the exit code (could not start, killed, lost). */
   reason?: string;
+  /** Where a service can be reached, one entry per published port, once it is running. */
+  endpoints?: ServiceEndpoint[];
+}
+
+/** One published port of a service. */
+export interface ServiceEndpoint {
+  /** The port the program listens on. */
+  port: number;
+  /** Where users reach it (`http://127.0.0.1:49153`). */
+  url: string;
 }
 
 /** Which output stream a chunk of log comes from. */

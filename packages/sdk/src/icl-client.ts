@@ -23,9 +23,14 @@ import { loadSettings, type Settings } from './settings';
 
 /**
  * Error codes with which a backend refuses a request before starting anything (bad input, a
- * capability it lacks, resources it does not have).
+ * capability it lacks, resources it does not have, a daemon that does not answer).
  */
-const refusedInputCodes = new Set(['invalid-argument', 'unsupported-capability', 'resource-unavailable']);
+const refusedInputCodes = new Set([
+  'invalid-argument',
+  'unsupported-capability',
+  'resource-unavailable',
+  'backend-unavailable',
+]);
 
 /** Options of {@link createIcl}. Everything defaults to the user's own setup. */
 export interface IclOptions {
@@ -71,7 +76,8 @@ export interface Icl {
   readonly registry: BackendRegistry;
   /**
    * Runs a program. Without `detach` it returns once the run has ended (successful or not: look at
-   * `state()`, or call `result()` to get an exception on failure); with `detach` once it has started.
+   * `state()`, or call `result()` to get an exception on failure); with `detach` once it has started;
+   * for a service once it is ready (its `state().endpoints` say where it answers).
    *
    * @throws InvalidArgumentError, UnknownInfrastructureError, UnknownBackendError,
    *   UnsupportedCapabilityError before anything is recorded, when the run cannot be made.
@@ -141,7 +147,8 @@ class IclClient implements Icl {
 
   async run(program: Program, options: RunOptions = {}): Promise<Run> {
     const run = await this.start(program, options);
-    if (!options.detach) await run.wait();
+    // A service keeps running: run() returns once it is ready, as with detach.
+    if (!options.detach && !program.service) await run.wait();
     return run;
   }
 

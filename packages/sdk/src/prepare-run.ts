@@ -74,7 +74,8 @@ export async function prepareRun(
   const resources = normalizeResourceRequest(resolvedProgram.resources);
 
   const { infrastructure, backend } = await resolveBackend(options.infrastructure);
-  const detach = options.detach ?? false;
+  // A service outlives the call that starts it, so it always runs detached.
+  const detach = (options.detach ?? false) || resolvedProgram.service !== undefined;
   const missing = (capability: string, message: string, hint: string) =>
     new UnsupportedCapabilityError({ backendName: backend.name, capability, message, hint });
   const capabilities = backend.capabilities;
@@ -91,6 +92,13 @@ export async function prepareRun(
       'gpus',
       `The ${where} cannot assign GPUs.`,
       'Drop the GPU request or pick an infrastructure with GPUs (`icl infra ls`).',
+    );
+  }
+  if (resolvedProgram.service && !capabilities.services) {
+    throw missing(
+      'services',
+      `The ${where} cannot run services.`,
+      'Run the service on an infrastructure whose backend runs services, such as docker (--on docker).',
     );
   }
   if (resolvedProgram.kind === 'function' && !capabilities.pythonFunctions) {

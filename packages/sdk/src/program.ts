@@ -6,6 +6,7 @@ import {
   type Program,
   type ResourceRequest,
   type ScriptProgram,
+  type ServiceOptions,
 } from '@icl/core';
 
 /** Options of {@link program} for a script or a function of a Python file. */
@@ -20,6 +21,8 @@ export interface ProgramOptions {
   name?: string;
   /** CPU, memory and GPUs the program needs. */
   resources?: ResourceRequest;
+  /** Makes the program a long-running service on these ports, started once it answers. */
+  service?: ServiceOptions;
 }
 
 /** Options of {@link program} for a command. */
@@ -30,6 +33,8 @@ export interface CommandProgramOptions {
   name?: string;
   /** CPU, memory and GPUs the program needs. */
   resources?: ResourceRequest;
+  /** Makes the program a long-running service on these ports, started once it answers. */
+  service?: ServiceOptions;
 }
 
 /**
@@ -93,8 +98,34 @@ export function program(
   return withBase(script, options);
 }
 
-function withBase<T extends Program>(target: T, options: { name?: string; resources?: ResourceRequest }): T {
+function withBase<T extends Program>(
+  target: T,
+  options: { name?: string; resources?: ResourceRequest; service?: ServiceOptions },
+): T {
   if (options.name !== undefined) target.name = options.name;
   if (options.resources !== undefined) target.resources = { ...options.resources };
+  if (options.service !== undefined) target.service = checkedService(options.service);
   return target;
+}
+
+/** Checks a service declaration: at least one valid port, and a readiness port among them. */
+function checkedService(service: ServiceOptions): ServiceOptions {
+  const validPort = (port: unknown) =>
+    Number.isInteger(port) && (port as number) > 0 && (port as number) < 65536;
+  if (!Array.isArray(service.ports) || service.ports.length === 0 || !service.ports.every(validPort)) {
+    throw new InvalidArgumentError({
+      argument: 'service.ports',
+      message: 'A service needs the ports it listens on, each between 1 and 65535.',
+      hint: 'Write it as { service: { ports: [8080] } } (on the CLI: --service --port 8080).',
+    });
+  }
+  const readinessPort = service.readiness?.port;
+  if (readinessPort !== undefined && !service.ports.includes(readinessPort)) {
+    throw new InvalidArgumentError({
+      argument: 'service.readiness.port',
+      message: `The readiness port ${readinessPort} is not one of the service's ports (${service.ports.join(', ')}).`,
+      hint: 'Check readiness on a port the service listens on.',
+    });
+  }
+  return structuredClone(service);
 }

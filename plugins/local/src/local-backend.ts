@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { promises as fs, watch } from 'node:fs';
+import { existsSync, promises as fs, watch } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   type BackendCapabilitiesV1,
   type BackendContextV1,
@@ -15,6 +16,8 @@ import {
   RunNotFoundError,
   type RunRequestV1,
   type RunState,
+  type ServiceEndpoint,
+  type ServiceOptions,
   type StartRunOptionsV1,
   UnsupportedCapabilityError,
 } from '@icl/core';
@@ -23,7 +26,13 @@ import { hasGpuDriver, readGpuInventory } from './gpu-inventory';
 import type { LaunchSpecification } from './launch-specification';
 import type { LocalBackendSettings } from './local-backend-settings';
 import { LocalRunDirectory } from './local-run-directory';
-import { type LocalRunState, readLocalRunState, writeFinalState, writeLiveState } from './local-run-state';
+import {
+  type LocalRunState,
+  readLocalRunState,
+  writeFileAtomically,
+  writeFinalState,
+  writeLiveState,
+} from './local-run-state';
 import { readLocalLogs } from './log-reader';
 import { prepareNodeModules } from './node-environment';
 import { prepareWorkingDirectory } from './prepare-working-directory';
@@ -31,6 +40,7 @@ import { isProcessAlive, isProcessGroupAlive, stopProcessGroup } from './process
 import { programCommand } from './program-command';
 import { preparePythonEnvironment } from './python-environment';
 import { resolvePythonInterpreter } from './python-interpreter';
+import { waitForServiceReadiness } from './service-readiness';
 import { superviseRun } from './supervise-run';
 
 /**
@@ -61,7 +71,7 @@ export class LocalBackend implements BackendV1 {
     this.#graceMilliseconds = settings.graceMilliseconds ?? 3000;
     this.capabilities = {
       jobs: true,
-      services: false,
+      services: true,
       gpus: hasGpuDriver(settings.nvidiaSmi),
       provisioning: false,
       logFollow: true,
@@ -113,6 +123,7 @@ export class LocalBackend implements BackendV1 {
       const handle: RunHandleV1 = { runId: request.runId, data: { directory: directory.root } };
       if (request.detach) await this.#startSupervisor(specification);
       else await this.#superviseHere(specification);
+      if (request.program.service) await this.#awaitService(request.program.service, handle, directory);
       return handle;
     } catch (error) {
       // Nothing was started: leave nothing behind.
@@ -123,7 +134,10 @@ export class LocalBackend implements BackendV1 {
   }
 
   async getRunState(handle: RunHandleV1): Promise<RunState> {
-    return publicState(await this.#currentState(handle));
+    const state = publicState(await this.#currentState(handle));
+    if (state.status !== 'running') return state;
+    const endpoints = await readEndpoints(this.#directory(handle));
+    return endpoints ? { ...state, endpoints } : state;
   }
 
   readLogs(handle: RunHandleV1, options: ReadLogsOptionsV1 = {}): AsyncIterable<LogChunk> {
@@ -236,6 +250,40 @@ export class LocalBackend implements BackendV1 {
     };
   }
 
+  /**
+   * Waits until a service answers, then records where. A service that exits first or does not answer
+   * in time is recorded as failed with the reason, and stopped.
+   */
+  async #awaitService(
+    service: ServiceOptions,
+    handle: RunHandleV1,
+    directory: LocalRunDirectory,
+  ): Promise<void> {
+    const host = service.host ?? '127.0.0.1';
+    const outcome = await waitForServiceReadiness(service, host, async () =>
+      isTerminalRunStatus((await this.#currentState(handle)).status),
+    );
+    if (outcome.ready) {
+      const endpoints: ServiceEndpoint[] = service.ports.map((port) => ({
+        port,
+        url: `http://${host}:${port}`,
+      }));
+      await writeFileAtomically(directory.endpoints, JSON.stringify(endpoints));
+      return;
+    }
+    const state = await this.#currentState(handle);
+    if (isTerminalRunStatus(state.status)) return;
+    // Recorded before stopping, so the reason stands over the supervisor's "killed by SIGTERM".
+    await writeFinalState(directory, {
+      ...state,
+      status: 'failed',
+      endedAt: new Date().toISOString(),
+      reason: outcome.reason,
+    });
+    if (state.processGroupId !== undefined)
+      await stopProcessGroup(state.processGroupId, this.#graceMilliseconds);
+  }
+
   async #superviseHere(specification: LaunchSpecification): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       const ended = superviseRun(specification, () => resolve());
@@ -248,8 +296,7 @@ export class LocalBackend implements BackendV1 {
     const directory = new LocalRunDirectory(specification.directory);
     const log = await fs.open(path.join(directory.root, 'supervisor.log'), 'a');
     try {
-      const supervisorEntry = new URL('./supervisor-main.js', import.meta.url);
-      const child = spawn(process.execPath, [supervisorEntry.pathname], {
+      const child = spawn(process.execPath, [supervisorEntry()], {
         detached: true,
         stdio: ['pipe', 'pipe', log.fd],
         cwd: directory.root,
@@ -324,6 +371,23 @@ export class LocalBackend implements BackendV1 {
     });
     await releaseGpus(this.#gpuClaimDirectory, handle.runId);
     return final;
+  }
+}
+
+/**
+ * The supervisor's entry file: beside this module once built; from the package's build when this
+ * module runs from its TypeScript source (in this package's own tests).
+ */
+function supervisorEntry(): string {
+  const beside = fileURLToPath(new URL('./supervisor-main.js', import.meta.url));
+  return existsSync(beside) ? beside : fileURLToPath(new URL('../dist/supervisor-main.js', import.meta.url));
+}
+
+async function readEndpoints(directory: LocalRunDirectory): Promise<ServiceEndpoint[] | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(directory.endpoints, 'utf8')) as ServiceEndpoint[];
+  } catch {
+    return undefined;
   }
 }
 

@@ -42,6 +42,11 @@ export class LocalRunDirectory {
     return path.join(this.root, 'parameters.json');
   }
 
+  /** Where a running service answers, written once it is ready. */
+  get endpoints(): string {
+    return path.join(this.root, 'endpoints.json');
+  }
+
   /** The JSON return value of a function program. */
   get result(): string {
     return path.join(this.root, 'result.json');

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { FileMapping, JsonObject, LogChunk, Program, Run, RunState } from '@icl/core';
+import type { FileMapping, JsonObject, LogChunk, Program, Run, RunState, ServiceOptions } from '@icl/core';
 import { InvalidArgumentError, parseDuration, parseGpuRequest } from '@icl/core';
 import { createCliClient } from '../create-cli-client';
 import { parseAssignment, parseParameterValue } from '../parse-assignment';
@@ -28,6 +28,10 @@ export interface RunCommandOptions {
   timeout?: string;
   /** `--gpus`: a GPU count, model, or model and count. */
   gpus?: string;
+  /** `--service`: a long-lived service; return once it answers and print where. */
+  service?: boolean;
+  /** `--port`, repeated: the ports a service listens on. */
+  port?: string[];
   /** `--json`: print machine-readable JSON instead of text. */
   json?: boolean;
 }
@@ -51,6 +55,8 @@ export async function runCommand(
   if (options.timeout !== undefined) parseDuration(options.timeout, '--timeout');
   if (options.gpus !== undefined && options.gpus.trim() !== '0') parseGpuRequest(options.gpus, '--gpus');
   const program = buildProgram(file, programArguments, options);
+  const service = buildService(options);
+  if (service) program.service = service;
   const runtime = buildRuntime(options);
   const environment = Object.fromEntries((options.env ?? []).map((entry) => parseAssignment(entry, '--env')));
   const icl = await createCliClient();
@@ -91,6 +97,8 @@ export async function runCommand(
     await run.cancel();
     if (options.detach) return interruptedWith;
   }
+
+  if (program.service) return reportService(run, options.json === true);
 
   if (options.detach) {
     if (options.json) await printJson({ id: run.id });
@@ -170,6 +178,60 @@ function buildProgram(file: string, programArguments: string[], options: RunComm
     });
   }
   return { kind: 'script', path: file, arguments: programArguments };
+}
+
+/** The service declaration from `--service` and `--port`, checked together. */
+function buildService(options: RunCommandOptions): ServiceOptions | undefined {
+  const ports = (options.port ?? []).map((text) => {
+    const port = Number(text);
+    if (!/^\d+$/.test(text) || port < 1 || port > 65535) {
+      throw new InvalidArgumentError({
+        argument: '--port',
+        message: `Invalid port for --port: "${text}".`,
+        hint: 'Give the port the service listens on, a number from 1 to 65535, for example --port 8080.',
+      });
+    }
+    return port;
+  });
+  if (!options.service) {
+    if (ports.length === 0) return undefined;
+    throw new InvalidArgumentError({
+      argument: '--port',
+      message: '--port publishes a port of a service, so it needs --service.',
+      hint: `Add --service: icl run app.py --service --port ${ports[0]}.`,
+    });
+  }
+  if (ports.length === 0) {
+    throw new InvalidArgumentError({
+      argument: '--service',
+      message: 'A service needs the port it listens on.',
+      hint: 'Add --port, for example --service --port 8080.',
+    });
+  }
+  return { ports };
+}
+
+/** Prints where a started service answers (or why it did not start), and the exit code to return. */
+async function reportService(run: Run, json: boolean): Promise<number> {
+  const state = await run.state();
+  if (state.status !== 'running') {
+    const logs = await run.logs();
+    await writeOutput(process.stderr, logs.stderr);
+    await writeOutput(
+      process.stderr,
+      `icl: service ${run.id} did not become ready${state.reason ? `: ${state.reason}` : ''}\n`,
+    );
+    return state.exitCode !== undefined && state.exitCode !== 0 ? state.exitCode : 1;
+  }
+  const endpoints = state.endpoints ?? [];
+  if (json) {
+    await printJson({ id: run.id, status: state.status, endpoints });
+    return 0;
+  }
+  const urls = endpoints.map((endpoint) => endpoint.url).join(', ');
+  await writeOutput(process.stdout, `${urls}\n`);
+  await writeOutput(process.stderr, `icl: service ${run.id} is ready; stop it with: icl cancel ${run.id}\n`);
+  return 0;
 }
 
 function buildRuntime(options: RunCommandOptions) {

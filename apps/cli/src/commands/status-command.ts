@@ -44,6 +44,12 @@ export async function statusCommand(id: string, options: StatusCommandOptions): 
     ],
     ['Result', record.state.result === undefined ? undefined : JSON.stringify(record.state.result)],
     ['Reason', record.state.reason],
+    [
+      'Endpoints',
+      record.state.endpoints?.length
+        ? record.state.endpoints.map((endpoint) => endpoint.url).join(', ')
+        : undefined,
+    ],
   ];
   const shown = lines.filter((line): line is [string, string] => line[1] !== undefined);
   const width = Math.max(...shown.map(([label]) => label.length)) + 2;

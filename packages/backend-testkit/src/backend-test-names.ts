@@ -22,6 +22,7 @@ export const backendTestNames = [
   'streams output while the run is going',
   'a run record is readable after the process that started it has exited',
   'reports an inventory',
+  'starts a service once it answers and stops it on cancel',
 ] as const;
 
 /** One test of the conformance suite; the keys `disabledTests` accepts. */

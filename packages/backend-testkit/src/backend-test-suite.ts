@@ -10,6 +10,7 @@ import { registerIsolationTests } from './tests/register-isolation-tests';
 import { registerJobsTests } from './tests/register-jobs-tests';
 import { registerLogStreamingTests } from './tests/register-log-streaming-tests';
 import { registerPythonFunctionTests } from './tests/register-python-function-tests';
+import { registerServiceTests } from './tests/register-service-tests';
 import { registerTimeoutTests } from './tests/register-timeout-tests';
 
 const hookTimeoutMilliseconds = 60_000;
@@ -66,5 +67,6 @@ export function backendTestSuite(
     describe('logs', () => registerLogStreamingTests(harness));
     describe('detach', () => registerDetachTests(harness));
     describe('inventory', () => registerInventoryTests(harness));
+    describe('services', () => registerServiceTests(harness));
   });
 }

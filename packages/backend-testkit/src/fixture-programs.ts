@@ -36,6 +36,12 @@ export interface FixturePrograms {
   slowOutput: string;
   /** Sleeps 1 s, then prints `detached output`. */
   detachedOutput: string;
+  /**
+   * An HTTP service on the port given as its argument, answering `hello from the conformance service`.
+   * It binds loopback on a host and all interfaces inside a container or pod, where only the published
+   * port is reachable from outside.
+   */
+  service: string;
   /** A file to ship (`data.txt`). */
   shippedFile: string;
   /** A folder to ship (`config/` with `a.json` and `sub/b.txt`). */
@@ -220,6 +226,30 @@ print(f"index={index} scratch={Path('scratch.txt').read_text(encoding='utf-8')}"
   detachedOutput: [
     'detached_output.py',
     'import time\n\ntime.sleep(1)\nprint("detached output", flush=True)\n',
+  ],
+  service: [
+    'service.py',
+    `import http.server
+import os
+import sys
+import time
+
+in_container = os.path.exists("/.dockerenv") or "KUBERNETES_SERVICE_HOST" in os.environ
+address = "0.0.0.0" if in_container else "127.0.0.1"
+
+
+class Hello(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b"hello from the conformance service"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+time.sleep(0.5)  # not ready at once, so the readiness check has something to wait for
+http.server.HTTPServer((address, int(sys.argv[1])), Hello).serve_forever()
+`,
   ],
 };
 

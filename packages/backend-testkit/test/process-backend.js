@@ -1,5 +1,6 @@
 // A minimal third-party backend, and the testkit's own reference: each run is a process group started by
 // a small supervisor (process-supervisor.js) that outlives the caller, with its files in a run directory.
+
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -7,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { UnsupportedCapabilityError } from '@icl/core';
 
 const supervisor = fileURLToPath(new URL('./process-supervisor.js', import.meta.url));
 const bootstrap = `import importlib.util, json, sys
@@ -98,6 +100,14 @@ export function createProcessBackend(_settings, context) {
       };
     },
     async startRun(request) {
+      if (request.program.service) {
+        throw new UnsupportedCapabilityError({
+          backendName: 'process',
+          capability: 'services',
+          message: 'The process backend does not run services.',
+          hint: 'Run the service on a backend that declares services.',
+        });
+      }
       const directory = path.join(context.stateDirectory, 'runs', request.runId);
       const cwd = path.join(directory, 'work');
       mkdirSync(cwd, { recursive: true });

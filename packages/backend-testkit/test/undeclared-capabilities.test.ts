@@ -24,6 +24,7 @@ async function createJobsOnlyBackend(backend: BackendV1): Promise<BackendV1> {
     },
     async startRun(request: RunRequestV1) {
       if ((request.runtime.files ?? []).length > 0) throw refuse('files');
+      if (request.program.service) throw refuse('services');
       if (request.program.kind === 'function') throw refuse('pythonFunctions');
       if (request.timeoutMilliseconds !== undefined) throw refuse('timeout');
       return backend.startRun(request);

@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// How much slower `icl run --on docker` is than `docker run --rm` for the same image and program:
+// the median wall time of each over BENCH_ROUNDS rounds (default 15), measured alternately in one run,
+// and their ratio. Target: at most 1.15.
+// Uses the daemon of DOCKER_HOST (or the default socket) and the first image it has of BENCH_IMAGE,
+// ICL_TEST_DOCKER_BASE_IMAGE, python:3.12-slim and icl-testbed/python:bookworm. Needs the CLI built
+// (pnpm build) and the docker CLI on the PATH.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const cli = path.join(root, 'apps/cli/dist/bin.js');
+const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
+const target = 1.15;
+
+const candidates = [
+  process.env.BENCH_IMAGE,
+  process.env.ICL_TEST_DOCKER_BASE_IMAGE,
+  'python:3.12-slim',
+  'icl-testbed/python:bookworm',
+].filter(Boolean);
+const image = candidates.find(
+  (candidate) => spawnSync('docker', ['image', 'inspect', candidate], { stdio: 'ignore' }).status === 0,
+);
+if (!image) {
+  console.error(
+    `None of these images is on the daemon at ${process.env.DOCKER_HOST ?? 'the default socket'}: ${candidates.join(', ')}. Set BENCH_IMAGE to one it has.`,
+  );
+  process.exit(2);
+}
+
+const home = mkdtempSync(path.join(os.tmpdir(), 'icl-docker-bench-'));
+const workspace = path.join(home, 'workspace');
+mkdirSync(workspace);
+const program = path.join(workspace, 'hello.py');
+copyFileSync(path.join(root, 'examples/hello/hello.py'), program);
+const config = path.join(home, 'config.yaml');
+writeFileSync(
+  config,
+  `infrastructures:\n  docker:\n    backend: docker\n    settings:\n      baseImage: ${JSON.stringify(image)}\n`,
+);
+const environment = {
+  ...process.env,
+  ICL_CONFIG: config,
+  ICL_STATE_DIR: path.join(home, 'state'),
+  ICL_CACHE_DIR: path.join(home, 'cache'),
+};
+
+function time(command, args) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, { cwd: root, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
+  const milliseconds = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
+  return milliseconds;
+}
+const median = (values) => {
+  const sorted = [...values].sort((left, right) => left - right);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+const iclArguments = [cli, 'run', program, '--on', 'docker'];
+const dockerArguments = [
+  'run',
+  '--rm',
+  '-v',
+  `${workspace}:/workspace`,
+  image,
+  'python3',
+  '/workspace/hello.py',
+];
+try {
+  // Warm up both (page cache, the daemon's image and layer caches).
+  for (let round = 0; round < 3; round += 1) {
+    time('docker', dockerArguments);
+    time(process.execPath, iclArguments);
+  }
+  const docker = [];
+  const icl = [];
+  for (let round = 0; round < rounds; round += 1) {
+    docker.push(time('docker', dockerArguments));
+    icl.push(time(process.execPath, iclArguments));
+  }
+  const dockerMedian = median(docker);
+  const iclMedian = median(icl);
+  const ratio = iclMedian / dockerMedian;
+  console.log(`image:                              ${image}`);
+  console.log(`rounds:                             ${rounds}`);
+  console.log(`docker run --rm ... hello.py        median ${dockerMedian.toFixed(1)} ms`);
+  console.log(`icl run hello.py --on docker        median ${iclMedian.toFixed(1)} ms`);
+  console.log(
+    `ratio                               ${ratio.toFixed(2)} (${(iclMedian - dockerMedian).toFixed(1)} ms more; target: at most ${target})`,
+  );
+  console.log(ratio <= target ? `PASS: within the ${target} target` : `MISS: over the ${target} target`);
+} finally {
+  rmSync(home, { recursive: true, force: true });
+}

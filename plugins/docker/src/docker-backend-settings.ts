@@ -1,0 +1,73 @@
+import { InvalidArgumentError } from '@icl/core';
+
+/**
+ * Settings of the Docker backend, from code or from an infrastructure in the settings file. All are
+ * optional: with nothing set, it uses the daemon that `DOCKER_HOST` or the default socket points at.
+ */
+export type DockerBackendSettings = {
+  /**
+   * The daemon to use: `unix:///var/run/docker.sock`, `tcp://127.0.0.1:2375`, `ssh://user@host`.
+   * Default: `DOCKER_HOST`, else `unix:///var/run/docker.sock`.
+   */
+  host?: string;
+  /** The image for runtimes that name none. Default `python:3.12-slim`. */
+  baseImage?: string;
+  /** Keep finished containers for inspection instead of removing them. Default false. */
+  keepContainers?: boolean;
+  /**
+   * The network image builds use (`host`, `bridge`, `none`). Default `host`, so pip and apt reach the
+   * network even where the default bridge has no route out.
+   */
+  buildNetwork?: string;
+  /** Seconds a stopped container gets between SIGTERM and SIGKILL. Default 5. */
+  graceSeconds?: number;
+  /** Where run records and logs are kept; overrides the host's choice. */
+  stateDirectory?: string;
+  /** Where caches are kept; overrides the host's choice. Built images are cached by the daemon itself. */
+  cacheDirectory?: string;
+};
+
+const settingTypes: Readonly<Record<keyof DockerBackendSettings, 'string' | 'number' | 'boolean'>> = {
+  host: 'string',
+  baseImage: 'string',
+  keepContainers: 'boolean',
+  buildNetwork: 'string',
+  graceSeconds: 'number',
+  stateDirectory: 'string',
+  cacheDirectory: 'string',
+};
+
+/**
+ * Checks settings that may come from a YAML file, so a typo or a wrong type is reported by name
+ * instead of being ignored.
+ *
+ * @throws InvalidArgumentError naming the setting and the expected type.
+ */
+export function checkDockerBackendSettings(settings: Record<string, unknown>): DockerBackendSettings {
+  for (const [key, value] of Object.entries(settings)) {
+    const expected = settingTypes[key as keyof DockerBackendSettings];
+    if (!expected) {
+      throw new InvalidArgumentError({
+        argument: key,
+        message: `Unknown setting "${key}" for the docker backend.`,
+        hint: `Known settings: ${Object.keys(settingTypes).join(', ')}.`,
+      });
+    }
+    if (value !== undefined && typeof value !== expected) {
+      throw new InvalidArgumentError({
+        argument: key,
+        message: `The docker backend setting "${key}" must be a ${expected}, not ${JSON.stringify(value)}.`,
+        hint: `Set ${key} to a ${expected} in the infrastructure's settings.`,
+      });
+    }
+  }
+  const graceSeconds = settings.graceSeconds;
+  if (typeof graceSeconds === 'number' && (!Number.isFinite(graceSeconds) || graceSeconds < 0)) {
+    throw new InvalidArgumentError({
+      argument: 'graceSeconds',
+      message: `The docker backend setting "graceSeconds" must be 0 or more, not ${graceSeconds}.`,
+      hint: 'Give the seconds a stopped program has to exit before it is killed, for example 5.',
+    });
+  }
+  return settings as DockerBackendSettings;
+}

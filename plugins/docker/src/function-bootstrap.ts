@@ -1,0 +1,31 @@
+/**
+ * The Python code that calls a function program: it loads the file as a module, calls the function with
+ * the keyword arguments from a JSON file, and writes the JSON of the return value atomically. Errors are
+ * explained on standard error in the user's terms.
+ */
+export const functionBootstrap = `
+import importlib.util, json, os, sys
+path, name, parameters_path, result_path = sys.argv[1:5]
+sys.argv = [path]
+sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+spec = importlib.util.spec_from_file_location(os.path.splitext(os.path.basename(path))[0], path)
+module = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = module
+spec.loader.exec_module(module)
+function = getattr(module, name, None)
+if not callable(function):
+    defined = sorted(k for k, v in vars(module).items() if callable(v) and getattr(v, '__module__', None) == spec.name)
+    sys.stderr.write('icl: %s has no function %r; it defines: %s\\n' % (os.path.basename(path), name, ', '.join(defined) or 'none'))
+    sys.exit(2)
+with open(parameters_path, encoding='utf-8') as source:
+    parameters = json.load(source)
+result = function(**parameters)
+try:
+    text = json.dumps(result)
+except (TypeError, ValueError) as error:
+    sys.stderr.write('icl: the return value of %s() cannot be sent back as JSON: %s\\n' % (name, error))
+    sys.exit(2)
+with open(result_path + '.tmp', 'w', encoding='utf-8') as target:
+    target.write(text)
+os.replace(result_path + '.tmp', result_path)
+`;

@@ -1,0 +1,13 @@
+// Types for inject('dockerHost') / inject('dockerBaseImage') in tests that use
+// vitest-docker-global-setup.mjs. Include this file in the test tsconfig, or import it:
+//   import '@icl/testbed/vitest-provided-context';
+import 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The testbed daemon's address, e.g. unix:///root/.cache/icl-testbed/docker/docker.sock */
+    dockerHost: string;
+    /** The locally imported base image, icl-testbed/python:bookworm */
+    dockerBaseImage: string;
+  }
+}

@@ -115,3 +115,12 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * The backends this CLI finds (built in, and installed next to the project or to the CLI itself), sorted
+ * by name, as `icl plugins ls --json` lists them: what error messages must offer.
+ */
+export async function installedBackends(sandbox: IclSandbox): Promise<string[]> {
+  const listed = await sandbox.icl(['plugins', 'ls', '--json']);
+  return (JSON.parse(listed.stdout) as Array<{ name: string }>).map((row) => row.name).sort();
+}

@@ -72,9 +72,24 @@ describe('plugins installed next to the project', () => {
       icl: { backend: { name: 'pad', factory: 'x', specificationVersion: 'v1' } },
     });
 
+    // Plugins installed next to the CLI itself (in this repository, the workspace's own) are listed too.
+    const empty = await createSandbox();
+    const alongsideTheCli = new Map(
+      (
+        JSON.parse((await empty.icl(['plugins', 'ls', '--json'])).stdout) as Array<{
+          name: string;
+          package: string;
+          source: string;
+        }>
+      )
+        .filter((row) => row.source === 'installed')
+        .map((row) => [row.package, row.name]),
+    );
     const listed = await sandbox.icl(['plugins', 'ls', '--json']);
     expect(listed.exitCode).toBe(0);
-    const rows = JSON.parse(listed.stdout);
+    const rows = JSON.parse(listed.stdout).filter(
+      (row: { package: string }) => !alongsideTheCli.has(row.package),
+    );
     expect(
       rows.map((row: { name: string; package: string; source: string }) => [
         row.name,
@@ -111,6 +126,8 @@ describe('plugins installed next to the project', () => {
     );
 
     const unknown = await sandbox.icl(['run', 'hello.py', '--on', 'nosuch']);
-    expect(unknown.stderr).toContain('use a backend name (broken, echo, local)');
+    expect(unknown.stderr).toContain(
+      `use a backend name (${['broken', 'echo', 'local', ...alongsideTheCli.values()].sort().join(', ')})`,
+    );
   });
 });

@@ -2,7 +2,7 @@ import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { createSandbox, eventually, isAlive } from './icl-process';
+import { createSandbox, eventually, installedBackends, isAlive } from './icl-process';
 
 describe('icl run', () => {
   test("streams a script's stdout and stderr exactly and exits 0", async () => {
@@ -171,7 +171,7 @@ describe('icl run refuses bad requests with one line and exit 2, recording nothi
     const result = await sandbox.icl(['run', 'hello.py', '--on', 'nowhere']);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe(
-      `icl: Unknown infrastructure "nowhere". Defined infrastructures: lab, local. Define it under \`infrastructures:\` in ${sandbox.configFile}, or use a backend name (local).\n`,
+      `icl: Unknown infrastructure "nowhere". Defined infrastructures: lab, local. Define it under \`infrastructures:\` in ${sandbox.configFile}, or use a backend name (${(await installedBackends(sandbox)).join(', ')}).\n`,
     );
     expect(await sandbox.recordFiles()).toEqual([]);
   });
@@ -186,7 +186,7 @@ describe('icl run refuses bad requests with one line and exit 2, recording nothi
     const result = await sandbox.icl(['run', 'hello.py']);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe(
-      'icl: Unknown backend "nosuch". Installed backends: local. Install its plugin (for example `npm install @icl/plugin-nosuch`) or pick one of the installed backends.\n',
+      `icl: Unknown backend "nosuch". Installed backends: ${(await installedBackends(sandbox)).join(', ')}. Install its plugin (for example \`npm install @icl/plugin-nosuch\`) or pick one of the installed backends.\n`,
     );
     expect(await sandbox.recordFiles()).toEqual([]);
   });

@@ -1,7 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import { InvalidArgumentError, type Program } from '@icl/core';
-import { functionBootstrap } from './function-bootstrap';
+import { InvalidArgumentError, type Program, pythonFunctionBootstrap } from '@icl/core';
 import { iclPath, workspacePath } from './workspace-archive';
 
 /** The command a container runs for a program. */
@@ -42,7 +41,7 @@ export function containerCommand(program: Program): ContainerCommand {
       argv: [
         'python3',
         '-c',
-        functionBootstrap,
+        pythonFunctionBootstrap,
         script,
         program.function,
         `${iclPath}/parameters.json`,

@@ -1,7 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import { InvalidArgumentError, type Program } from '@icl/core';
-import { functionBootstrap } from './function-bootstrap';
+import { InvalidArgumentError, type Program, pythonFunctionBootstrap } from '@icl/core';
 import type { LocalRunDirectory } from './local-run-directory';
 
 /** The command line that runs a program, inside its working directory. */
@@ -43,7 +42,14 @@ export function programCommand(
   if (program.kind === 'function') {
     return {
       command: python,
-      arguments: ['-c', functionBootstrap, script, program.function, directory.parameters, directory.result],
+      arguments: [
+        '-c',
+        pythonFunctionBootstrap,
+        script,
+        program.function,
+        directory.parameters,
+        directory.result,
+      ],
       returnsResult: true,
     };
   }

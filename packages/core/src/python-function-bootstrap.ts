@@ -1,9 +1,15 @@
 /**
- * The Python code that calls a function program: it loads the file as a module, calls the function with
- * the keyword arguments from a JSON file, and writes the JSON of the return value atomically. Errors are
- * explained on standard error in the user's terms.
+ * How a function program is called, the same on every backend that declares `pythonFunctions`: run
+ * `python3 -c <this code> <file> <function> <parameters.json> <result.json>` in the program's working
+ * directory. It loads the file as a module, calls the function with the keyword arguments read from the
+ * parameters file, and writes the JSON of the return value to the result file atomically, which the
+ * backend reads back as the run's `result`. A missing function or a return value that is not JSON is
+ * explained on standard error, with exit code 2.
+ *
+ * Sharing one bootstrap keeps the behaviour users see (how parameters arrive, which errors they get)
+ * identical whether the function runs locally, in a container or in a pod.
  */
-export const functionBootstrap = `
+export const pythonFunctionBootstrap = `
 import importlib.util, json, os, sys
 path, name, parameters_path, result_path = sys.argv[1:5]
 sys.argv = [path]

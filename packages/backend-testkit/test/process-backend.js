@@ -115,11 +115,17 @@ export function createProcessBackend(_settings, context) {
         cpSync(file.src, path.join(cwd, file.dst ?? path.basename(file.src)), { recursive: true });
       const command = commandOf(request.program, directory);
       const { environment, timeoutMilliseconds } = request;
+      // The environment may hold secrets: it reaches the supervisor (and the program) through the
+      // supervisor's own environment, never through a file.
       writeFileSync(
         path.join(directory, 'request.json'),
-        JSON.stringify({ command, cwd, environment, timeoutMilliseconds }),
+        JSON.stringify({ command, cwd, timeoutMilliseconds }),
       );
-      spawn(process.execPath, [supervisor, directory], { detached: true, stdio: 'ignore' }).unref();
+      spawn(process.execPath, [supervisor, directory], {
+        detached: true,
+        stdio: 'ignore',
+        env: { ...process.env, ...environment },
+      }).unref();
       while (stateOf(directory).status === 'pending') await delay(10);
       return { runId: request.runId, data: { directory } };
     },

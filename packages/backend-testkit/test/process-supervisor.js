@@ -6,7 +6,7 @@ import path from 'node:path';
 import { writeFinalState } from './process-backend.js';
 
 const directory = String(process.argv[2]);
-const { command, cwd, environment, timeoutMilliseconds } = JSON.parse(
+const { command, cwd, timeoutMilliseconds } = JSON.parse(
   readFileSync(path.join(directory, 'request.json'), 'utf8'),
 );
 const output = (/** @type {string} */ stream) => openSync(path.join(directory, `${stream}.log`), 'a');
@@ -14,7 +14,7 @@ const output = (/** @type {string} */ stream) => openSync(path.join(directory, `
 let startedAt;
 const child = spawn(command[0], command.slice(1), {
   cwd,
-  env: { ...process.env, ...environment },
+  env: process.env, // the backend started this supervisor with the program's environment
   detached: true,
   stdio: ['ignore', output('stdout'), output('stderr')],
 });

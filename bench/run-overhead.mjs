@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { median, timeCommand } from './wall-time.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const program = path.join(root, 'examples/hello/hello.py');
@@ -21,18 +22,7 @@ const environment = {
   ICL_CONFIG: path.join(home, 'config.yaml'),
 };
 
-function time(command, args) {
-  const start = process.hrtime.bigint();
-  const result = spawnSync(command, args, { cwd: root, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
-  const milliseconds = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
-  return milliseconds;
-}
-const median = (values) => {
-  const sorted = [...values].sort((left, right) => left - right);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
+const time = (command, args) => timeCommand(command, args, { cwd: root, env: environment });
 
 const interpreter = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], {
   encoding: 'utf8',

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // The pip example's first run (venv built from PyPI, in an empty cache) against its second run
 // (venv reused), measured in the same run. Target: the second starts at least 5x faster.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { timeCommand } from './wall-time.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'apps/cli/dist/bin.js');
@@ -17,12 +17,7 @@ const environment = {
 };
 const args = [cli, 'run', 'examples/pip/table.py'];
 
-function time() {
-  const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, args, { cwd: root, env: environment, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`icl run failed: ${result.stderr}`);
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
+const time = () => timeCommand(process.execPath, args, { cwd: root, env: environment });
 const first = time();
 const second = time();
 rmSync(home, { recursive: true, force: true });

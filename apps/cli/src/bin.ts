@@ -1,6 +1,10 @@
 import * as nodeModule from 'node:module';
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
+import { action } from './command-action';
+import { examples } from './help-examples';
+import { registerOptimizeCommand } from './optimize-commands';
+import { registerStackCommands } from './stack-commands';
 
 // Start-up speed matters (`icl run` is measured against bare `python3`): this file loads only
 // commander. Each command imports what it needs when it runs. Where Node.js has a compile cache
@@ -8,17 +12,6 @@ import packageJson from '../package.json' with { type: 'json' };
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-/** Runs a command handler that returns an exit code, reporting errors the CLI's way. */
-function action<Arguments extends unknown[]>(handler: (...parameters: Arguments) => Promise<number>) {
-  return async (...parameters: Arguments) => {
-    process.exitCode = await handler(...parameters);
-  };
-}
-
-function examples(lines: string[]): string {
-  return `\nExamples:\n${lines.map((line) => (line ? `  ${line}` : '')).join('\n')}\n`;
-}
 
 const program = new Command('icl')
   .description('Run the program you are writing on any infrastructure: locally first, then anywhere.')
@@ -156,6 +149,9 @@ plugins
   .action(
     action(async (options) => (await import('./commands/plugins-list-command')).pluginsListCommand(options)),
   );
+
+registerStackCommands(program);
+registerOptimizeCommand(program);
 
 async function main(): Promise<void> {
   try {

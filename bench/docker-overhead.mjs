@@ -2,6 +2,8 @@
 // How much slower `icl run --on docker` is than `docker run --rm` for the same image and program:
 // the median wall time of each over BENCH_ROUNDS rounds (default 15), measured alternately in one run,
 // and their ratio. Target: at most 1.15.
+// It also times `node -e 0` in the same rounds: no Node.js CLI can start faster than that, so
+// (docker run + bare Node.js start) / docker run is the floor of the ratio on this machine.
 // Uses the daemon of DOCKER_HOST (or the default socket) and the first image it has of BENCH_IMAGE,
 // ICL_TEST_DOCKER_BASE_IMAGE, python:3.12-slim and icl-testbed/python:bookworm. Needs the CLI built
 // (pnpm build) and the docker CLI on the PATH.
@@ -69,19 +71,27 @@ try {
   }
   const docker = [];
   const icl = [];
+  const node = [];
   for (let round = 0; round < rounds; round += 1) {
     docker.push(time('docker', dockerArguments));
     icl.push(time(process.execPath, iclArguments));
+    node.push(time(process.execPath, ['-e', '0']));
   }
   const dockerMedian = median(docker);
   const iclMedian = median(icl);
+  const nodeMedian = median(node);
   const ratio = iclMedian / dockerMedian;
+  const floor = (dockerMedian + nodeMedian) / dockerMedian;
   console.log(`image:                              ${image}`);
   console.log(`rounds:                             ${rounds}`);
   console.log(`docker run --rm ... hello.py        median ${dockerMedian.toFixed(1)} ms`);
   console.log(`icl run hello.py --on docker        median ${iclMedian.toFixed(1)} ms`);
   console.log(
     `ratio                               ${ratio.toFixed(2)} (${(iclMedian - dockerMedian).toFixed(1)} ms more; target: at most ${target})`,
+  );
+  console.log(`node -e 0 (bare Node.js start)      median ${nodeMedian.toFixed(1)} ms`);
+  console.log(
+    `floor for any Node.js CLI           ${floor.toFixed(2)} ((docker run + bare Node.js start) / docker run)`,
   );
   console.log(ratio <= target ? `PASS: within the ${target} target` : `MISS: over the ${target} target`);
 } finally {

@@ -3,21 +3,19 @@
 // is reachable from these machines). Node built-ins only, so it runs before anything is installed.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  createReadStream,
-  createWriteStream,
-  openSync,
-  readdirSync,
-  readFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, writeSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { withLock } from './file-lock.mjs';
+import { isProcessAlive, listProcesses, readPidFile, signalProcess, waitForExit } from './process-table.mjs';
+import { readLastLines, runCommand } from './run-command.mjs';
+import { ensureExecutable, systemExecutableDirectories } from './system-executables.mjs';
+import { TestbedPeerError } from './testbed-peer-error.mjs';
+
+export { TestbedPeerError };
 
 /** Repository of the base image the testbed imports. */
 export const baseImageRepository = 'icl-testbed/python';
@@ -45,29 +43,7 @@ const storageDrivers = ['overlay2', 'vfs'];
 
 const daemonStartTimeoutMilliseconds = 60_000;
 const daemonStopTimeoutMilliseconds = 20_000;
-const lockTimeoutMilliseconds = 20 * 60_000;
 const unixSocketPathLimit = 107;
-const systemExecutableDirectories = [
-  '/usr/local/sbin',
-  '/usr/local/bin',
-  '/usr/sbin',
-  '/usr/bin',
-  '/sbin',
-  '/bin',
-];
-
-/** The error thrown when the testbed cannot get a peer; `peer` names it (dockerd, debootstrap, apt, ...). */
-export class TestbedPeerError extends Error {
-  /**
-   * @param {string} peer the component that could not be obtained
-   * @param {string} reason why
-   */
-  constructor(peer, reason) {
-    super(`docker testbed: cannot get ${peer}: ${reason}`);
-    this.name = 'TestbedPeerError';
-    this.peer = peer;
-  }
-}
 
 /**
  * @typedef {object} DockerTestbed
@@ -400,57 +376,6 @@ async function killOrphanedShims(paths) {
   for (const shim of shims) await waitForExit(shim.pid, 5_000);
 }
 
-/** @returns {{ pid: number, parentPid: number, commandLine: string[] }[]} the live processes */
-function listProcesses() {
-  const processes = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const [state, parentPid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (state === 'Z' || state === 'X') continue;
-      const commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      processes.push({ pid: Number(entry), parentPid: Number(parentPid), commandLine });
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return processes;
-}
-
-async function waitForExit(pid, timeoutMilliseconds) {
-  const deadline = Date.now() + timeoutMilliseconds;
-  while (isProcessAlive(pid)) {
-    if (Date.now() > deadline) return false;
-    await sleep(100);
-  }
-  return true;
-}
-
-function signalProcess(pid, signal) {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-function isProcessAlive(pid) {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return error.code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
-
 /** True when the process is a dockerd serving the testbed's socket (pids get reused). */
 function isTestbedDockerd(pid, paths) {
   let commandLine;
@@ -462,15 +387,6 @@ function isTestbedDockerd(pid, paths) {
   return (
     path.basename(commandLine[0] ?? '') === 'dockerd' && commandLine.includes(`unix://${paths.socketPath}`)
   );
-}
-
-async function readPidFile(file) {
-  try {
-    const pid = Number.parseInt((await fs.readFile(file, 'utf8')).trim(), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -706,70 +622,6 @@ function unmountEverythingUnder(directory) {
 // ---------------------------------------------------------------------------------------------------
 // Installing peers with apt
 
-let aptIndexUpdated = false;
-
-/** Finds an executable on PATH or in the system directories, installing `packages` with apt if missing. */
-async function ensureExecutable(name, packages, log) {
-  const found = await findExecutable(name);
-  if (found) return found;
-  await installWithApt(name, packages, log);
-  const installed = await findExecutable(name);
-  if (!installed) {
-    throw new TestbedPeerError(
-      name,
-      `apt-get installed ${packages.join(' ')} but there is still no ${name} executable`,
-    );
-  }
-  return installed;
-}
-
-async function findExecutable(name) {
-  const searchPath = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  for (const directory of [...searchPath, ...systemExecutableDirectories]) {
-    const candidate = path.join(directory, name);
-    try {
-      await fs.access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-async function installWithApt(executable, packages, log) {
-  if (process.getuid?.() !== 0) {
-    throw new TestbedPeerError(
-      executable,
-      `it is not installed and the testbed is not running as root, so it cannot run apt-get; ` +
-        `install it with: sudo apt-get install -y ${packages.join(' ')}`,
-    );
-  }
-  const aptGet = await findExecutable('apt-get');
-  if (!aptGet) {
-    throw new TestbedPeerError(
-      executable,
-      `it is not installed and apt-get is missing; install ${packages.join(' ')}`,
-    );
-  }
-  const environment = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const started = Date.now();
-  log(`${executable} is missing: installing ${packages.join(' ')} with apt-get`);
-  try {
-    if (!aptIndexUpdated) {
-      await runCommand(aptGet, ['update', '-qq'], { peer: 'apt', environment });
-      aptIndexUpdated = true;
-    }
-    await runCommand(aptGet, ['install', '-y', '-qq', ...packages], { peer: 'apt', environment });
-  } catch (error) {
-    throw new TestbedPeerError(
-      executable,
-      `installing ${packages.join(' ')} with apt-get failed: ${error.message}`,
-    );
-  }
-  log(`installed ${packages.join(' ')} in ${secondsSince(started)} s`);
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Docker Engine API over the unix socket
 
@@ -835,82 +687,6 @@ async function readStorageDriver(connection) {
 // ---------------------------------------------------------------------------------------------------
 // Small helpers
 
-/**
- * Runs a command to completion; throws a TestbedPeerError with the end of its output when it fails.
- * @param {string} command
- * @param {string[]} arguments_
- * @param {{ peer: string, environment?: NodeJS.ProcessEnv, outputFile?: string }} options
- * @returns {Promise<string>} the command's output
- */
-function runCommand(command, arguments_, { peer, environment = process.env, outputFile }) {
-  return new Promise((resolve, reject) => {
-    const output = [];
-    let outputLength = 0;
-    const outputStream = outputFile ? createWriteStream(outputFile, { flags: 'a' }) : undefined;
-    const child = spawn(command, arguments_, { env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
-    const collect = (chunk) => {
-      outputStream?.write(chunk);
-      output.push(chunk);
-      outputLength += chunk.length;
-      while (outputLength > 64 * 1024 && output.length > 1) outputLength -= output.shift().length;
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', (error) => {
-      outputStream?.end();
-      reject(new TestbedPeerError(peer, `cannot run ${command}: ${error.message}`));
-    });
-    child.on('close', (code, signal) => {
-      outputStream?.end();
-      const text = Buffer.concat(output).toString('utf8');
-      if (code === 0) return resolve(text);
-      const commandLine = [command, ...arguments_].join(' ');
-      const outcome = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      reject(new TestbedPeerError(peer, `\`${commandLine}\` ${outcome}:\n${lastLines(text, 20)}`));
-    });
-  });
-}
-
-/** Serialises testbed starts across processes with an exclusive lock file holding the owner's pid. */
-async function withLock(lockFile, log, action) {
-  const deadline = Date.now() + lockTimeoutMilliseconds;
-  let reportedWaiting = false;
-  for (;;) {
-    try {
-      await fs.writeFile(lockFile, String(process.pid), { flag: 'wx' });
-      break;
-    } catch (error) {
-      if (error.code !== 'EEXIST') throw error;
-    }
-    if (await isLockAbandoned(lockFile)) {
-      await fs.rm(lockFile, { force: true });
-      continue;
-    }
-    if (Date.now() > deadline) {
-      throw new TestbedPeerError('dockerd', `another testbed start still holds ${lockFile} after 20 minutes`);
-    }
-    if (!reportedWaiting) log(`waiting for another testbed start (lock ${lockFile})`);
-    reportedWaiting = true;
-    await sleep(250);
-  }
-  try {
-    return await action();
-  } finally {
-    await fs.rm(lockFile, { force: true });
-  }
-}
-
-async function isLockAbandoned(lockFile) {
-  const holder = await readPidFile(lockFile);
-  if (holder !== undefined) return !isProcessAlive(holder);
-  try {
-    // Created but not yet written: abandoned only if it stays empty.
-    return Date.now() - (await fs.stat(lockFile)).mtimeMs > 10_000;
-  } catch {
-    return true;
-  }
-}
-
 function assertRoot(peer, purpose) {
   if (process.getuid?.() !== 0) {
     throw new TestbedPeerError(
@@ -947,18 +723,6 @@ async function pathExists(file) {
   } catch {
     return false;
   }
-}
-
-async function readLastLines(file, count) {
-  try {
-    return lastLines(await fs.readFile(file, 'utf8'), count);
-  } catch (error) {
-    return `(cannot read ${file}: ${error.message})`;
-  }
-}
-
-function lastLines(text, count) {
-  return text.trimEnd().split('\n').slice(-count).join('\n');
 }
 
 function secondsSince(started) {

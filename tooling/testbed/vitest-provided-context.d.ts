@@ -9,5 +9,7 @@ declare module 'vitest' {
     dockerHost: string;
     /** The locally imported base image, icl-testbed/python:bookworm */
     dockerBaseImage: string;
+    /** The Kubernetes testbed's kubeconfig file (context icl-testbed, an admin token). */
+    kubeconfig: string;
   }
 }

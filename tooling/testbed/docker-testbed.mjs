@@ -9,8 +9,10 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { killContainerdShims } from './containerd-shims.mjs';
 import { withLock } from './file-lock.mjs';
-import { isProcessAlive, listProcesses, readPidFile, signalProcess, waitForExit } from './process-table.mjs';
+import { unmountEverythingUnder } from './mount-table.mjs';
+import { isProcessAlive, readPidFile, signalProcess, waitForExit } from './process-table.mjs';
 import { readLastLines, runCommand } from './run-command.mjs';
 import { ensureExecutable, systemExecutableDirectories } from './system-executables.mjs';
 import { TestbedPeerError } from './testbed-peer-error.mjs';
@@ -350,7 +352,7 @@ async function stopDaemonProcess(pid, paths) {
  * mounts, the pidfile, the socket and the bridge. Call only when the testbed's dockerd is not running.
  */
 async function cleanUpAfterDaemon(paths) {
-  await killOrphanedShims(paths);
+  await killContainerdShims(path.join(paths.execRoot, 'containerd', 'containerd.sock'));
   unmountEverythingUnder(paths.dataRoot);
   unmountEverythingUnder(paths.execRoot);
   await fs.rm(paths.pidFile, { force: true });
@@ -359,22 +361,6 @@ async function cleanUpAfterDaemon(paths) {
 }
 
 /** Kills the containerd shims of the testbed's daemon and the containers under them, by process id. */
-async function killOrphanedShims(paths) {
-  const containerdSocket = path.join(paths.execRoot, 'containerd', 'containerd.sock');
-  const processes = listProcesses();
-  const shims = processes.filter(
-    (candidate) =>
-      path.basename(candidate.commandLine[0] ?? '').startsWith('containerd-shim') &&
-      candidate.commandLine.includes(containerdSocket),
-  );
-  for (const shim of shims) {
-    for (const child of processes.filter((candidate) => candidate.parentPid === shim.pid)) {
-      signalProcess(child.pid, 'SIGKILL');
-    }
-    signalProcess(shim.pid, 'SIGKILL');
-  }
-  for (const shim of shims) await waitForExit(shim.pid, 5_000);
-}
 
 /** True when the process is a dockerd serving the testbed's socket (pids get reused). */
 function isTestbedDockerd(pid, paths) {
@@ -603,20 +589,6 @@ async function removeAbandonedBuilds(directory) {
 async function removeBuildDirectory(buildDirectory) {
   unmountEverythingUnder(buildDirectory);
   await fs.rm(buildDirectory, { recursive: true, force: true });
-}
-
-/** Lazily unmounts every mount at or below the directory, deepest first. */
-function unmountEverythingUnder(directory) {
-  const mountPoints = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((line) => line.split(' ')[4])
-    .filter(Boolean)
-    .map((mountPoint) =>
-      mountPoint.replace(/\\([0-7]{3})/g, (_, octal) => String.fromCharCode(Number.parseInt(octal, 8))),
-    )
-    .filter((mountPoint) => mountPoint === directory || mountPoint.startsWith(`${directory}/`))
-    .sort((left, right) => right.length - left.length);
-  for (const mountPoint of mountPoints) spawnSync('umount', ['-l', mountPoint], { stdio: 'ignore' });
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 // kube-apiserver, kube-scheduler, kube-controller-manager, kubelet and kubectl from k8s.io/kubernetes,
 // and kwok from sigs.k8s.io/kwok. Node built-ins only.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +29,9 @@ const kwokStages = [
   'pod/fast/pod-complete.yaml',
   'pod/fast/pod-delete.yaml',
 ];
+
+/** The real node's pause image as a `docker save` archive, built from a tiny Go program here. */
+export const pauseImageFile = 'pause-image.tar';
 
 /** The programs built from k8s.io/kubernetes, each from `cmd/<name>`. */
 export const kubernetesPrograms = [
@@ -68,7 +72,10 @@ export async function ensureKubernetesBinaries(options = {}) {
   const cache = path.join(testbedCacheDirectory(environment), 'kubernetes');
   const directory = path.join(cache, `bin-${kubernetesVersion}-kwok-${kwokVersion}`);
   const programs = Object.fromEntries(
-    [...kubernetesPrograms, 'kwok', kwokStagesFile].map((name) => [name, path.join(directory, name)]),
+    [...kubernetesPrograms, 'kwok', kwokStagesFile, pauseImageFile].map((name) => [
+      name,
+      path.join(directory, name),
+    ]),
   );
   const missing = async () => {
     const absent = [];
@@ -90,6 +97,7 @@ export async function ensureKubernetesBinaries(options = {}) {
       if (kubernetes.length > 0) await buildKubernetesPrograms(go, cache, directory, kubernetes, log);
       if (absent.includes('kwok')) await buildKwok(go, cache, directory, log);
       if (absent.includes(kwokStagesFile)) await writeKwokStages(go, directory);
+      if (absent.includes(pauseImageFile)) await buildPauseImage(go, cache, directory);
     },
     'the Kubernetes binaries',
   );
@@ -216,6 +224,72 @@ async function writeKwokStages(go, directory) {
     documents.push(await fs.readFile(path.join(module, 'kustomize', 'stage', stage), 'utf8'));
   }
   await fs.writeFile(path.join(directory, kwokStagesFile), documents.join('\n---\n'));
+}
+
+/**
+ * Every pod sandbox starts from a pause image: a static program that waits for SIGTERM. No registry is
+ * reachable, so it is compiled here and packed as a `docker save` archive (manifest.json, the image
+ * config, one layer) that `ctr images import` loads.
+ */
+async function buildPauseImage(go, cache, directory) {
+  const build = path.join(cache, 'pause');
+  const layer = path.join(build, 'layer');
+  await fs.rm(build, { recursive: true, force: true });
+  await fs.mkdir(layer, { recursive: true });
+  await fs.writeFile(path.join(build, 'go.mod'), 'module icl.dev/testbed/pause\n\ngo 1.22\n');
+  await fs.writeFile(
+    path.join(build, 'main.go'),
+    [
+      '// Command pause holds a pod sandbox open until it is told to stop.',
+      'package main',
+      '',
+      'import (',
+      '\t"os"',
+      '\t"os/signal"',
+      '\t"syscall"',
+      ')',
+      '',
+      'func main() {',
+      '\tsignals := make(chan os.Signal, 1)',
+      '\tsignal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)',
+      '\t<-signals',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  await runCommand(go, ['build', '-trimpath', '-ldflags', '-s -w', '-o', path.join(layer, 'pause'), '.'], {
+    peer: 'the pause program',
+    environment: { ...goEnvironment(), CGO_ENABLED: '0' },
+    cwd: build,
+  });
+  await runCommand(
+    'tar',
+    ['--owner=0', '--group=0', '--numeric-owner', '-C', layer, '-cf', path.join(build, 'layer.tar'), 'pause'],
+    {
+      peer: 'tar',
+    },
+  );
+  const layerDigest = createHash('sha256')
+    .update(await fs.readFile(path.join(build, 'layer.tar')))
+    .digest('hex');
+  await fs.writeFile(
+    path.join(build, 'config.json'),
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: { Entrypoint: ['/pause'] },
+      rootfs: { type: 'layers', diff_ids: [`sha256:${layerDigest}`] },
+    }),
+  );
+  await fs.writeFile(
+    path.join(build, 'manifest.json'),
+    JSON.stringify([{ Config: 'config.json', RepoTags: ['icl-testbed/pause:3.10'], Layers: ['layer.tar'] }]),
+  );
+  const partial = path.join(directory, `.${pauseImageFile}.partial`);
+  await runCommand('tar', ['-C', build, '-cf', partial, 'manifest.json', 'config.json', 'layer.tar'], {
+    peer: 'tar',
+  });
+  await fs.rename(partial, path.join(directory, pauseImageFile));
 }
 
 function goEnvironment() {

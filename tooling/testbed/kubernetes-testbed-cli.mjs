@@ -20,6 +20,8 @@ const commands = {
   async start() {
     const testbed = await startKubernetesTestbed();
     console.log(`KUBECONFIG=${testbed.kubeconfig}`);
+    console.log(`ICL_TEST_KUBERNETES_NODE=${testbed.realNode}`);
+    console.log(`ICL_TEST_KUBERNETES_IMAGE_LOAD=${JSON.stringify(testbed.imageLoadCommand)}`);
     return 0;
   },
   async stop() {

@@ -11,12 +11,14 @@ import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { withLock } from './file-lock.mjs';
+import { freePort } from './free-port.mjs';
 import {
   ensureKubernetesBinaries,
   kubernetesVersion,
   kwokStagesFile,
   testbedCacheDirectory,
 } from './kubernetes-binaries.mjs';
+import { realNodeName, startRealNode, stopRealNode } from './kubernetes-node.mjs';
 import { isProcessAlive, signalProcess, waitForExit } from './process-table.mjs';
 import { readLastLines, runCommand } from './run-command.mjs';
 import { ensureExecutable } from './system-executables.mjs';
@@ -39,7 +41,15 @@ export const simulatedNodes = [
 ];
 
 const startTimeoutMilliseconds = 120_000;
-const componentNames = ['etcd', 'kube-apiserver', 'kube-scheduler', 'kube-controller-manager', 'kwok'];
+const componentNames = [
+  'etcd',
+  'kube-apiserver',
+  'kube-scheduler',
+  'kube-controller-manager',
+  'kwok',
+  'containerd',
+  'kubelet',
+];
 
 /**
  * Where the testbed keeps its state: `${ICL_TESTBED_CACHE:-~/.cache/icl-testbed}/kubernetes/cluster/`.
@@ -62,7 +72,11 @@ export function resolveKubernetesTestbedPaths(environment = process.env) {
  * @typedef {object} KubernetesTestbed
  * @property {string} kubeconfig path of a kubeconfig for the cluster (context `icl-testbed`, an admin token)
  * @property {string} server the API server's URL, `https://127.0.0.1:<port>`
- * @property {string[]} nodes names of the simulated nodes
+ * @property {string[]} nodes names of every node: the real one first, then the simulated ones
+ * @property {string} realNode the node that runs containers (`localhost`)
+ * @property {string} containerdSocket the real node's containerd socket
+ * @property {string[]} imageLoadCommand a command that loads a `docker save` archive from its standard input
+ *   into the real node's containerd (`ctr --address … --namespace k8s.io images import -`)
  * @property {boolean} startedByUs whether this call started the control plane (then `stop` stops it)
  * @property {() => Promise<void>} stop stops the control plane if this call started it
  */
@@ -105,7 +119,7 @@ export async function stopKubernetesTestbed(options = {}) {
   const paths = resolveKubernetesTestbedPaths(environment);
   const state = await readState(paths);
   if (!state) return;
-  await stopComponents(state, log);
+  await stopComponents(paths, state, log);
   await fs.rm(paths.stateFile, { force: true });
 }
 
@@ -124,11 +138,14 @@ function testbedHandle(paths, state, startedByUs, log) {
   return {
     kubeconfig: paths.kubeconfig,
     server: state.server,
-    nodes: simulatedNodes.map((node) => node.name),
+    nodes: [realNodeName, ...simulatedNodes.map((node) => node.name)],
+    realNode: realNodeName,
+    containerdSocket: state.containerdSocket,
+    imageLoadCommand: state.imageLoadCommand,
     startedByUs,
     stop: async () => {
       if (!startedByUs) return;
-      await stopComponents(state, log);
+      await stopComponents(paths, state, log);
       await fs.rm(paths.stateFile, { force: true });
     },
   };
@@ -141,6 +158,9 @@ async function startControlPlane(paths, environment, log) {
   await ensureExecutable('openssl', ['openssl'], log);
 
   // A fresh cluster every start: state left by a crashed run must not leak into the next.
+  const leftover = await readState(paths);
+  if (leftover) await stopComponents(paths, leftover, log);
+  await stopRealNode(paths.directory, {});
   await fs.rm(paths.directory, { recursive: true, force: true });
   await fs.mkdir(paths.logs, { recursive: true });
   const ports = {
@@ -193,6 +213,8 @@ async function startControlPlane(paths, environment, log) {
       `--service-account-signing-key-file=${pki.serviceAccountKeyFile}`,
       `--kubelet-client-certificate=${pki.apiserverClientCertificateFile}`,
       `--kubelet-client-key=${pki.apiserverClientKeyFile}`,
+      // The real node is named after its host name, localhost, where its kubelet listens.
+      '--kubelet-preferred-address-types=Hostname,InternalIP',
     ]);
     await waitUntil('kube-apiserver', state, paths, () =>
       httpsAnswers(`${server}/readyz`, pki.caCertificate, token),
@@ -257,8 +279,22 @@ async function startControlPlane(paths, environment, log) {
         }).status === 0
       );
     });
+    const node = await startRealNode({
+      clusterDirectory: paths.directory,
+      pki,
+      kubeconfig: paths.kubeconfig,
+      programs,
+      launch: (name, command, arguments_) => {
+        launch(name, command, arguments_);
+      },
+      waitUntil: (name, isReady) => waitUntil(name, state, paths, isReady),
+      log,
+    });
+    state.containerdSocket = node.containerdSocket;
+    state.imageLoadCommand = node.imageLoadCommand;
+    await writeState(paths, state);
   } catch (error) {
-    await stopComponents(state, log);
+    await stopComponents(paths, state, log);
     await fs.rm(paths.stateFile, { force: true });
     throw error;
   }
@@ -449,7 +485,8 @@ async function waitUntil(name, state, paths, isReady) {
   }
 }
 
-async function stopComponents(state, log) {
+async function stopComponents(paths, state, log) {
+  await stopRealNode(paths.directory, state.pids);
   for (const name of [...componentNames].reverse()) {
     const pid = state.pids[name];
     if (pid === undefined || !isProcessAlive(pid)) continue;
@@ -511,16 +548,5 @@ function httpsAnswers(url, ca, token) {
     );
     request.on('error', () => resolve(false));
     request.on('timeout', () => request.destroy());
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {net.AddressInfo} */ (server.address());
-      server.close(() => resolve(port));
-    });
   });
 }

@@ -147,6 +147,26 @@ describe('resolveInfrastructure', () => {
     });
   });
 
+  test('<backend or infrastructure>:<target> adds the target setting', async () => {
+    const configFile = await settingsFile(
+      'infrastructures:\n  prod:\n    backend: k8s\n    settings: { namespace: ml }\n',
+    );
+    const settings = await loadSettings({ configFile, environment: {} });
+    expect(resolveInfrastructure(settings, 'kind:lab', ['kind', 'local'])).toEqual({
+      name: 'kind:lab',
+      backend: 'kind',
+      settings: { target: 'lab' },
+    });
+    expect(resolveInfrastructure(settings, 'prod:admin@east', ['k8s'])).toEqual({
+      name: 'prod:admin@east',
+      backend: 'k8s',
+      settings: { namespace: 'ml', target: 'admin@east' },
+    });
+    expect(() => resolveInfrastructure(settings, 'nowhere:lab', ['kind'])).toThrow(
+      /Unknown infrastructure "nowhere:lab"/,
+    );
+  });
+
   test('ICL_INFRA_<NAME>_<SETTING> overrides one setting, parsing JSON values', async () => {
     const configFile = await settingsFile(
       'infrastructures:\n  gpu-lab:\n    backend: ssh\n    settings: { port: 22, user: ada }\n  gpu:\n    backend: ssh\n',

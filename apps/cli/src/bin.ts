@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { action } from './command-action';
 import { examples } from './help-examples';
+import { registerMarketplaceCommands } from './marketplace-commands';
 import { registerOptimizeCommand } from './optimize-commands';
 import { registerStackCommands } from './stack-commands';
 
@@ -152,6 +153,7 @@ plugins
 
 registerStackCommands(program);
 registerOptimizeCommand(program);
+registerMarketplaceCommands(program);
 
 async function main(): Promise<void> {
   try {

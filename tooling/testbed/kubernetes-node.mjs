@@ -177,6 +177,8 @@ export async function startRealNode({ clusterDirectory, pki, kubeconfig, program
     localStorageCapacityIsolation: false,
     resolvConf: '',
     serializeImagePulls: false,
+    // Tests print megabytes of output; keep it in one log file rather than rotated pieces.
+    containerLogMaxSize: '50Mi',
     registerNode: true,
   };
   await fs.writeFile(certificate('config.json'), JSON.stringify(kubeletConfiguration, null, 2));

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -133,6 +134,68 @@ export async function kubernetesTestbedStatus(options = {}) {
   return state ? { running: true, server: state.server, kubeconfig: paths.kubeconfig } : { running: false };
 }
 
+/**
+ * Makes an image of a Docker daemon available on the real node, as a registry pull would elsewhere
+ * (no registry is reachable here): streams `GET /images/<name>/get` (a `docker save` archive) into
+ * the node's `ctr images import`, unless the node has the image already.
+ * @param {{ dockerSocket: string, image: string, environment?: NodeJS.ProcessEnv, log?: (message: string) => void }} options
+ */
+export async function loadDockerImageIntoRealNode(options) {
+  const environment = options.environment ?? process.env;
+  const log = options.log ?? ((message) => process.stderr.write(`[kubernetes-testbed] ${message}\n`));
+  const paths = resolveKubernetesTestbedPaths(environment);
+  const state = await readRunningState(paths);
+  if (!state?.imageLoadCommand) {
+    throw new TestbedPeerError('the real node', 'the Kubernetes testbed is not running; start it first');
+  }
+  const [ctr, ...importArguments] = state.imageLoadCommand;
+  const listArguments = importArguments.slice(0, importArguments.indexOf('images'));
+  const reference = options.image.includes('/')
+    ? `docker.io/${options.image}`
+    : `docker.io/library/${options.image}`;
+  const present = spawnSync(ctr, [...listArguments, 'images', 'list', '--quiet', `name==${reference}`], {
+    encoding: 'utf8',
+  }).stdout.trim();
+  if (present) return;
+  const started = Date.now();
+  await new Promise((resolve, reject) => {
+    const request = http.get(
+      { socketPath: options.dockerSocket, path: `/images/${encodeURIComponent(options.image)}/get` },
+      (response) => {
+        if (response.statusCode !== 200) {
+          response.resume();
+          reject(
+            new TestbedPeerError(
+              'dockerd',
+              `GET /images/${options.image}/get answered ${response.statusCode}`,
+            ),
+          );
+          return;
+        }
+        const importer = spawn(ctr, importArguments, { stdio: ['pipe', 'ignore', 'pipe'] });
+        let errorOutput = '';
+        importer.stderr.on('data', (chunk) => {
+          errorOutput += chunk;
+        });
+        response.pipe(importer.stdin);
+        importer.on('error', reject);
+        importer.on('close', (code) =>
+          code === 0
+            ? resolve(undefined)
+            : reject(
+                new TestbedPeerError(
+                  'containerd',
+                  `ctr images import exited with ${code}: ${errorOutput.trim()}`,
+                ),
+              ),
+        );
+      },
+    );
+    request.on('error', (error) => reject(new TestbedPeerError('dockerd', error.message)));
+  });
+  log(`loaded ${options.image} into the real node in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
 function testbedHandle(paths, state, startedByUs, log) {
   return {
     kubeconfig: paths.kubeconfig,
@@ -238,6 +301,9 @@ async function startControlPlane(paths, environment, log) {
       `--service-account-private-key-file=${pki.serviceAccountKeyFile}`,
       `--root-ca-file=${pki.caCertificateFile}`,
       '--use-service-account-credentials=false',
+      // Create Jobs' pods as fast as a production control plane does, not at client-go's 20 requests/s.
+      '--kube-api-qps=100',
+      '--kube-api-burst=200',
       '--controllers=*,-nodeipam,-cloud-node-lifecycle,-route,-service',
     ]);
     launch('kwok', programs.kwok, [
@@ -246,7 +312,9 @@ async function startControlPlane(paths, environment, log) {
       '--manage-all-nodes=false',
       `--manage-nodes-with-annotation-selector=${kwokNodeAnnotation}=fake`,
       '--cidr=10.10.0.1/16',
-      '--node-ip=10.10.0.1',
+      // Simulated nodes have no kubelet: if anything asks the API server for their pods' logs, it
+      // dials this address, which must stay on this machine.
+      '--node-ip=127.0.0.1',
       `--server-address=127.0.0.1:${await freePort()}`,
     ]);
     await writeState(paths, state);

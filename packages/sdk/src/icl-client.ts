@@ -23,13 +23,15 @@ import { loadSettings, type Settings } from './settings';
 
 /**
  * Error codes with which a backend refuses a request before starting anything (bad input, a
- * capability it lacks, resources it does not have, a daemon that does not answer).
+ * capability it lacks, resources it does not have, a daemon that does not answer, credentials that may
+ * not create what a run needs).
  */
 const refusedInputCodes = new Set([
   'invalid-argument',
   'unsupported-capability',
   'resource-unavailable',
   'backend-unavailable',
+  'permission-denied',
 ]);
 
 /** Options of {@link createIcl}. Everything defaults to the user's own setup. */

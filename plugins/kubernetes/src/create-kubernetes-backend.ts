@@ -1,0 +1,68 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { BackendContextV1, BackendV1 } from '@icl/core';
+import { KubernetesBackend } from './kubernetes-backend';
+import {
+  checkKubernetesBackendSettings,
+  type KubernetesBackendSettings,
+} from './kubernetes-backend-settings';
+import { KubernetesConnection } from './kubernetes-connection';
+import type { RuntimeImageBuilder } from './runtime-image-builder';
+import { RuntimeImages } from './runtime-images';
+
+/**
+ * What other plugins (kind, EKS, GKE) pass when they build their backend on this runner, beyond the
+ * settings a user writes.
+ */
+export interface KubernetesBackendOptions {
+  /** The backend's name in errors and listings (`kind`, `eks`). Default `k8s`. */
+  name?: string;
+  /**
+   * The kubeconfig as text, for a cluster the calling plugin made or looked up (kind's, EKS's); used
+   * instead of any kubeconfig file. It is kept in memory only.
+   */
+  kubeconfig?: string;
+  /** Builds images of runtimes that install packages (a Docker daemon); without one they are refused. */
+  imageBuilder?: RuntimeImageBuilder;
+}
+
+/**
+ * Creates the Kubernetes backend. Nothing is read, imported or contacted until the first operation, so
+ * creating it is free; a cluster that cannot be reached is reported by that operation, naming the API
+ * server and context. `context` comes from the host (the SDK or CLI); without one, run records go to the
+ * XDG state directory, as the CLI would put them.
+ *
+ * @example
+ * ```ts
+ * // A plugin that made a cluster runs programs on it with its kubeconfig:
+ * const backend = createKubernetesBackend({ namespace: 'ml' }, context, { name: 'kind', kubeconfig: text });
+ * ```
+ *
+ * @throws InvalidArgumentError for an unknown setting or one of the wrong type.
+ */
+export function createKubernetesBackend(
+  settings: KubernetesBackendSettings = {},
+  context?: BackendContextV1,
+  options: KubernetesBackendOptions = {},
+): BackendV1 {
+  const checked = checkKubernetesBackendSettings(settings);
+  const name = options.name ?? 'k8s';
+  return new KubernetesBackend({
+    name,
+    settings: checked,
+    context: context ?? defaultContext(name),
+    connection: new KubernetesConnection(checked, options.kubeconfig, name),
+    images: new RuntimeImages(checked, options.imageBuilder),
+    ...(options.kubeconfig === undefined ? {} : { kubeconfigContent: options.kubeconfig }),
+  });
+}
+
+function defaultContext(name: string): BackendContextV1 {
+  const home = os.homedir();
+  const state = process.env.XDG_STATE_HOME || path.join(home, '.local', 'state');
+  const cache = process.env.XDG_CACHE_HOME || path.join(home, '.cache');
+  return {
+    stateDirectory: path.join(state, 'icl', 'backends', name),
+    cacheDirectory: path.join(cache, 'icl', 'backends', name),
+  };
+}

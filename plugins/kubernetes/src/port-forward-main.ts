@@ -1,0 +1,119 @@
+/**
+ * The process that keeps a service's ports reachable on this machine: it listens on 127.0.0.1 (or the
+ * service's host) on free ports, forwards each connection through the API server to a ready pod of the
+ * service (the same tunnel `kubectl port-forward` uses), writes the ports it listens on to a file, and
+ * exits once the service's Deployment is gone. It runs detached from the process that started the
+ * service, so `icl run --service` can exit and the endpoints keep answering.
+ *
+ * It reads its request as JSON on standard input, so a kubeconfig handed over as text never touches the
+ * disk or the process list.
+ */
+import net from 'node:net';
+import type { V1Pod } from '@kubernetes/client-node';
+import type { KubernetesBackendSettings } from './kubernetes-backend-settings';
+import { KubernetesConnection } from './kubernetes-connection';
+import { writeAtomically } from './kubernetes-run-directory';
+import { RunObserver } from './run-observer';
+
+/** What the port-forwarding process is asked to do. */
+export interface PortForwardRequest {
+  /** Connection settings (kubeconfig, context). */
+  settings: Pick<KubernetesBackendSettings, 'kubeconfig' | 'context'>;
+  /** A kubeconfig as text, when the backend was given one. */
+  kubeconfigContent?: string;
+  namespace: string;
+  /** The Deployment's name. */
+  name: string;
+  runId: string;
+  /** The ports the service listens on in its pod. */
+  ports: number[];
+  /** The local address to listen on. */
+  host: string;
+  /** Where to write `{ process, ports: { "<pod port>": <local port> } }` once listening. */
+  portsFile: string;
+}
+
+async function readRequest(): Promise<PortForwardRequest> {
+  let text = '';
+  process.stdin.setEncoding('utf8');
+  for await (const chunk of process.stdin) text += chunk;
+  return JSON.parse(text) as PortForwardRequest;
+}
+
+async function main(): Promise<void> {
+  const request = await readRequest();
+  const connection = new KubernetesConnection(request.settings, request.kubeconfigContent, 'k8s');
+  const client = await connection.client();
+  const forward = new client.library.PortForward(client.kubeConfig);
+  let readyPod: string | undefined;
+
+  const servers = await Promise.all(
+    request.ports.map(
+      (port) =>
+        new Promise<[number, net.Server]>((resolve, reject) => {
+          const server = net.createServer((socket) => {
+            const pod = readyPod;
+            if (!pod) {
+              socket.destroy();
+              return;
+            }
+            socket.on('error', () => socket.destroy());
+            forward.portForward(request.namespace, pod, [port], socket, null, socket).then(
+              (tunnel) => {
+                const webSocket = typeof tunnel === 'function' ? tunnel() : tunnel;
+                if (!webSocket) return socket.destroy();
+                webSocket.on('close', () => socket.end());
+                webSocket.on('error', () => socket.destroy());
+                socket.on('close', () => webSocket.close());
+              },
+              () => socket.destroy(),
+            );
+          });
+          server.once('error', reject);
+          server.listen(0, request.host, () => resolve([port, server]));
+        }),
+    ),
+  );
+  const stop = () => {
+    for (const [, server] of servers) server.close();
+    connection.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+
+  const observer = new RunObserver(connection, {
+    runId: request.runId,
+    namespace: request.namespace,
+    name: request.name,
+    workload: 'service',
+    outputMarker: '',
+    image: '',
+    returnsResult: false,
+  });
+  let listening = false;
+  await observer.watch(async (observed) => {
+    readyPod = observed.pods.find(isReady)?.metadata?.name;
+    if (!listening) {
+      listening = true;
+      const ports = Object.fromEntries(
+        servers.map(([port, server]) => [String(port), (server.address() as net.AddressInfo).port]),
+      );
+      await writeAtomically(request.portsFile, JSON.stringify({ process: process.pid, ports }));
+    }
+    return { done: observed.workload === undefined };
+  }, new AbortController().signal);
+  stop();
+}
+
+function isReady(pod: V1Pod): boolean {
+  if (pod.metadata?.deletionTimestamp) return false;
+  return (pod.status?.conditions ?? []).some(
+    (condition) => condition.type === 'Ready' && condition.status === 'True',
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`icl port-forward: ${(error as Error).message}\n`);
+  process.exit(1);
+});

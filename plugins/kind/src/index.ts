@@ -1,3 +1,4 @@
+export { createKindBackend, type KindBackendSettings } from './create-kind-backend';
 export { kindClusterConfiguration } from './kind-cluster-configuration';
 export { checkKindClusterInputs, type KindClusterInputs } from './kind-cluster-inputs';
 export {

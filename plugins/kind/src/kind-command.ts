@@ -9,8 +9,13 @@ export interface KindCommandOptions {
   environment?: NodeJS.ProcessEnv;
 }
 
+const marker = 'icl.error.kind-command-failed';
+const symbol = Symbol.for(marker);
+
 /** The `kind` CLI failed: the message names the command and carries the end of its output. */
 export class KindCommandError extends IclError {
+  protected readonly [symbol] = true;
+
   /** The arguments kind was called with. */
   readonly arguments: readonly string[];
 
@@ -21,6 +26,11 @@ export class KindCommandError extends IclError {
     });
     this.name = 'KindCommandError';
     this.arguments = kindArguments;
+  }
+
+  /** Whether `error` is a {@link KindCommandError}, from any installed copy of this plugin. */
+  static override isInstance(error: unknown): error is KindCommandError {
+    return IclError.hasMarker(error, marker);
   }
 }
 

@@ -45,7 +45,11 @@ export function createKubernetesBackend(
   context?: BackendContextV1,
   options: KubernetesBackendOptions = {},
 ): BackendV1 {
-  const checked = checkKubernetesBackendSettings(settings);
+  // `--on k8s:<context>` arrives as the setting `target`: the kubeconfig context to use.
+  const { target, ...rest } = settings as KubernetesBackendSettings & { target?: unknown };
+  const checked = checkKubernetesBackendSettings(
+    typeof target === 'string' && target !== '' ? { ...rest, context: target } : settings,
+  );
   const name = options.name ?? 'k8s';
   return new KubernetesBackend({
     name,

@@ -2,6 +2,7 @@ import * as nodeModule from 'node:module';
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { action } from './command-action';
+import { registerControllerCommands } from './controller-commands';
 import { examples } from './help-examples';
 import { registerMarketplaceCommands } from './marketplace-commands';
 import { registerOptimizeCommand } from './optimize-commands';
@@ -154,6 +155,7 @@ plugins
 registerStackCommands(program);
 registerOptimizeCommand(program);
 registerMarketplaceCommands(program);
+registerControllerCommands(program);
 
 async function main(): Promise<void> {
   try {

@@ -99,7 +99,15 @@ export interface ServerSpec {
   minimumReplicas?: number;
   /** A batch size limit that overrides the model's. */
   maxBatchSize?: number;
-  /** What it has now, to price the transition. */
+  /**
+   * Consider only the accelerator of `currentAllocation`. Moving a server to another accelerator type means
+   * redeploying it (and may be impossible where its model was tuned for one device), so an operator can pin it.
+   */
+  keepAccelerator?: boolean;
+  /**
+   * What it has now. Moving away from it has a price (Inferno's transition penalty): solvers prefer, among
+   * allocations of similar cost, the one that changes least.
+   */
   currentAllocation?: ServerAllocation;
 }
 
@@ -109,6 +117,13 @@ export interface ServerLoad {
   arrivalRate: number;
   /** Average tokens per request. */
   averageLength: number;
+  /**
+   * Coefficient of variation of the time between requests. The batched-queue model assumes Poisson arrivals
+   * and does not use it; it is carried so an allocation can report the load it was sized for, as Inferno does.
+   */
+  arrivalCoefficientOfVariation?: number;
+  /** Coefficient of variation of the service time; carried like `arrivalCoefficientOfVariation`. */
+  serviceCoefficientOfVariation?: number;
 }
 
 /** Where and how a server runs. */
@@ -125,9 +140,41 @@ export interface ServerAllocation {
   interTokenLatencyMilliseconds: number;
   /** Expected average queueing time, milliseconds. */
   waitMilliseconds: number;
+  /**
+   * Inferno's price of moving from the server's current allocation to this one: the cost difference, plus a
+   * tenth of both costs when the accelerator changes. Solvers minimise it rather than the bare cost, so a
+   * server stays where it is unless moving pays off. Absent when the solver did not compute it.
+   */
+  transitionPenalty?: number;
+  /**
+   * Present only when a heterogeneous solve split the server's replicas over several accelerators. Then
+   * `accelerator` names the share with the most replicas, `replicas` and `cost` are totals, and the latency
+   * and wait are averages weighted by the load each share carries (load is spread in proportion to the
+   * rate each replica can sustain).
+   */
+  shares?: AllocationShare[];
 }
 
-/** How to solve. */
+/** The replicas of a server on one accelerator, in a heterogeneous allocation. */
+export interface AllocationShare {
+  /** The accelerator's name. */
+  accelerator: string;
+  /** Replicas on it. */
+  replicas: number;
+  /** Batch size limit used on it. */
+  maxBatch: number;
+  /** Cost per hour of these replicas. */
+  cost: number;
+  /** Expected average inter-token latency on these replicas, milliseconds. */
+  interTokenLatencyMilliseconds: number;
+  /** Expected average queueing time on these replicas, milliseconds. */
+  waitMilliseconds: number;
+}
+
+/**
+ * How to solve. When capacity is limited, servers of a more important service class (lower `priority`)
+ * are served first: no solver leaves one out to serve a less important one.
+ */
 export interface AllocationOptions {
   /** Ignore capacity (each server gets its cheapest feasible accelerator). */
   unlimited?: boolean;
@@ -137,6 +184,11 @@ export interface AllocationOptions {
   exact?: boolean;
   /** Stop the exact solver after this many milliseconds and return the best allocation found. */
   timeLimitMilliseconds?: number;
+  /**
+   * Let the exact solver stop once its allocation is proven within this relative distance of the optimum
+   * (0.01 for 1%). Trading proof for time matters on large problems; the default, 0, asks for a proof.
+   */
+  relativeGapTolerance?: number;
 }
 
 /** The optimizer's answer. */
@@ -144,9 +196,68 @@ export interface AllocationSolution {
   /** Allocation per server name, for every server that could be placed. */
   allocations: Record<string, ServerAllocation>;
   /** Servers left out, each with the reason (no feasible accelerator, capacity exhausted). */
-  unallocated: Array<{ server: string; reason: string }>;
+  unallocated: UnallocatedServer[];
   /** Total cost per hour of all allocations. */
   totalCost: number;
-  /** Whether the allocation is proven optimal (exact solver finished within its limit). */
+  /**
+   * Whether the allocation is proven optimal: first in servers of each priority (most important first),
+   * then in cost. The per-server minimum is optimal when capacity is unlimited; the exact solver proves it
+   * when it finishes within its time limit; a greedy answer is optimal only when every server got its
+   * cheapest accelerator.
+   */
   optimal: boolean;
+  /**
+   * How far the cost may be above the optimum for the servers served, as a fraction of the cost
+   * (`(cost - bound) / cost`), when a solver proved a bound: 0 when optimal, absent for heuristics.
+   */
+  gap?: number;
+  /** The method that produced the allocation. */
+  solver?: 'unlimited' | 'greedy' | 'exact';
+}
+
+/**
+ * A server the optimizer left out, with enough detail to act on: which targets no accelerator can meet,
+ * or how many devices it would need where capacity ran out.
+ */
+export interface UnallocatedServer {
+  /** The server's name. */
+  server: string;
+  /** One sentence a person can read. */
+  reason: string;
+  /**
+   * Why, for programs: the problem does not say what the server needs (`unknown-service-class`,
+   * `no-target`, `unknown-model`, `invalid-load`), no accelerator meets its targets at any load
+   * (`no-feasible-accelerator`), or feasible accelerators exist but not enough free devices (`capacity`).
+   */
+  cause:
+    | 'unknown-service-class'
+    | 'no-target'
+    | 'unknown-model'
+    | 'invalid-load'
+    | 'no-feasible-accelerator'
+    | 'capacity';
+  /** The server's service class priority (lower is more important), when its class is known. */
+  priority?: number;
+  /** Each accelerator considered and why it was not used. */
+  accelerators?: AcceleratorRejection[];
+}
+
+/** Why one accelerator was not used for a server. */
+export interface AcceleratorRejection {
+  /** The accelerator's name. */
+  accelerator: string;
+  /**
+   * `no-performance-data`: the model was never measured on it; `inter-token-latency` or `time-to-wait`:
+   * even at the lowest load one replica misses that target; `kept-accelerator`: the server must keep its
+   * current accelerator; `capacity`: it would fit the targets but not enough devices are free.
+   */
+  cause: 'no-performance-data' | 'inter-token-latency' | 'time-to-wait' | 'kept-accelerator' | 'capacity';
+  /** One sentence with the numbers (the latency reached against the target, devices needed and free). */
+  detail: string;
+  /** For `capacity`: the device type counted against capacity. */
+  deviceType?: string;
+  /** For `capacity`: devices of `deviceType` the cheapest feasible allocation on it needs. */
+  devicesNeeded?: number;
+  /** For `capacity`: devices of `deviceType` left free by the allocation. */
+  devicesAvailable?: number;
 }

@@ -33,6 +33,18 @@ export interface ResourceProviderV1<
    * downtime, the default) or delete the old one first (names that must be unique, scarce capacity).
    */
   readonly deleteBeforeReplace?: boolean;
+  /**
+   * The input properties this type accepts, by name. With it the engine rejects an unknown or missing
+   * input, a value of the wrong type and a reference to an output of the wrong type before anything
+   * changes, naming the resource and the field; and a property marked `replaceOnChange` makes the
+   * engine plan a replacement when it changes (without `diff`). Without it, inputs are not checked.
+   */
+  readonly inputProperties?: Readonly<Record<string, ResourcePropertyV1>>;
+  /**
+   * The output properties a created resource has, by name. With it a reference to an output that does
+   * not exist (`${bucket.nmae}`) is reported before anything changes; without it any name is accepted.
+   */
+  readonly outputProperties?: Readonly<Record<string, ResourcePropertyV1>>;
 
   /**
    * Validates and normalises desired inputs before planning; fills defaults. Returns every problem at
@@ -41,8 +53,10 @@ export interface ResourceProviderV1<
   check?(news: JsonObject, olds?: Inputs): Promise<CheckResultV1<Inputs>>;
 
   /**
-   * Compares recorded outputs with new inputs. Without `diff`, the engine compares inputs field by
-   * field and treats every change as an in-place update if `update` exists, else as a replacement.
+   * Compares recorded outputs with new inputs. Without `diff`, the engine compares each input with
+   * the recorded output of the same name (so a change made outside ICL shows), or else with the
+   * recorded input, and treats a change as a replacement when the property is `replaceOnChange` or the
+   * type has no `update`, and as an in-place update otherwise.
    */
   diff?(id: string, olds: Outputs, news: Inputs): Promise<DiffResultV1>;
 
@@ -52,6 +66,12 @@ export interface ResourceProviderV1<
   /**
    * Reads the real state of a resource, for refresh, drift detection and import. Returns `undefined`
    * when it no longer exists.
+   *
+   * After a crash, the engine may hold a recorded intent to create a resource but not its id. It then
+   * calls `read` with an empty `id`, the inputs it passed to `create` and the same `context.urn`: a
+   * provider whose creation is findable (a deterministic name, a tag with the urn) returns the resource
+   * so the engine adopts it instead of creating a second one, or `undefined` when nothing was made. A
+   * provider that cannot tell throws, and the engine stops and asks the user.
    */
   read?(
     id: string,
@@ -79,6 +99,35 @@ export interface ResourceOperationContextV1 {
   signal?: AbortSignal;
   /** Reports progress of long operations (`waiting for nodes: 2/3 ready`). */
   onProgress?: (message: string) => void;
+  /**
+   * The outputs the engine recorded for this resource, given to `read` during a refresh, so a provider
+   * that cannot observe some property (the output of a script that ran once) returns it unchanged
+   * instead of reporting it as drift.
+   */
+  recordedOutputs?: JsonObject;
+}
+
+/**
+ * The declared shape of one input or output property of a resource type: what the engine checks
+ * declared stacks against before it changes anything, and how it plans a change of the property.
+ */
+export interface ResourcePropertyV1 {
+  /** The JSON type of the value; `any` accepts every JSON value. */
+  readonly type: 'string' | 'number' | 'boolean' | 'object' | 'array' | 'any';
+  /** Inputs only: the stack must set it. */
+  readonly required?: boolean;
+  /**
+   * Inputs only: a change cannot be made in place, so the engine replaces the resource (a file's
+   * path, a cluster's region). Used when the provider has no `diff`.
+   */
+  readonly replaceOnChange?: boolean;
+  /**
+   * The value is a secret (a password input, a token output): the engine encrypts it in state, or
+   * leaves it out, and never prints it in plans. Outputs may also be named in `secretOutputs`.
+   */
+  readonly secret?: boolean;
+  /** One line for people reading a plan or an error about it. */
+  readonly description?: string;
 }
 
 /** The result of {@link ResourceProviderV1.check}. */

@@ -1,0 +1,107 @@
+import { resolve } from 'node:path';
+import {
+  type AllocationOptions,
+  type AllocationSolution,
+  InvalidArgumentError,
+  type ServerAllocation,
+} from '@icl/core';
+import { formatTable } from '../format-table';
+import { isStyledStream, paint } from '../terminal-style';
+import { printJson, writeOutput } from '../write-output';
+
+/** The flags of `icl optimize`. */
+export interface OptimizeCommandOptions {
+  /** `--dir`: where the Inferno data is. */
+  dir: string;
+  /** `--mode`: unlimited, greedy or exact (as typed; checked here). */
+  mode?: string;
+  /** `--json`: print Inferno's solution-data.json shape instead of a table. */
+  json?: boolean;
+}
+
+const modes = ['unlimited', 'greedy', 'exact'] as const;
+type Mode = (typeof modes)[number];
+
+/**
+ * `icl optimize`: reads a problem in Inferno's formats, solves it, and prints one row per server
+ * (accelerator, replicas, batch, inter-token latency, wait, cost), the servers left out with the reason,
+ * and the totals.
+ */
+export async function optimizeCommand(options: OptimizeCommandOptions): Promise<number> {
+  const mode = options.mode;
+  if (mode !== undefined && !(modes as readonly string[]).includes(mode)) {
+    throw new InvalidArgumentError({
+      argument: '--mode',
+      message: `Invalid --mode "${mode}".`,
+      hint: `Give one of ${modes.join(', ')}.`,
+    });
+  }
+  const optimizer = await import('@icl/optimizer');
+  const data = await optimizer.readInfernoDirectory(resolve(options.dir));
+  const { problem, options: flags } = optimizer.infernoSystemToProblem(data);
+  const solution = await optimizer.solveAllocation(
+    problem,
+    allocationOptions(mode as Mode | undefined, flags),
+  );
+  if (options.json) {
+    await printJson(optimizer.solutionToInferno(solution, problem));
+    return 0;
+  }
+  const styled = isStyledStream(process.stdout);
+  const rows = problem.servers.map((server) => {
+    const allocation = solution.allocations[server.name];
+    if (!allocation) {
+      const text = 'not placed';
+      return [server.name, { text, styled: paint(text, 'red', styled) }, '-', '-', '-', '-', '-'];
+    }
+    return [
+      server.name,
+      acceleratorsOf(allocation),
+      replicasOf(allocation),
+      String(allocation.maxBatch),
+      `${allocation.interTokenLatencyMilliseconds.toFixed(2)} ms`,
+      `${allocation.waitMilliseconds.toFixed(2)} ms`,
+      allocation.cost.toFixed(2),
+    ];
+  });
+  let text = formatTable(['SERVER', 'ACCELERATOR', 'REPLICAS', 'BATCH', 'ITL', 'WAIT', 'COST'], rows);
+  if (solution.unallocated.length > 0) {
+    text += `\nLeft out:\n${solution.unallocated.map((entry) => `  ${entry.reason}\n`).join('')}`;
+  }
+  const placed = Object.keys(solution.allocations).length;
+  text += `\nTotal cost ${solution.totalCost.toFixed(2)} per hour; ${placed} of ${problem.servers.length} servers placed (${quality(solution)}).\n`;
+  await writeOutput(process.stdout, text);
+  return 0;
+}
+
+/** The solver options a mode asks for; without one, Inferno's own flags decide. */
+function allocationOptions(mode: Mode | undefined, flags: AllocationOptions): AllocationOptions {
+  const chosen: Mode = mode ?? (flags.unlimited ? 'unlimited' : flags.exact ? 'exact' : 'greedy');
+  const heterogeneous = flags.heterogeneous === true && chosen !== 'greedy';
+  return {
+    ...(chosen === 'unlimited' ? { unlimited: true } : {}),
+    ...(chosen === 'exact' ? { exact: true } : {}),
+    ...(heterogeneous ? { heterogeneous: true } : {}),
+  };
+}
+
+function acceleratorsOf(allocation: ServerAllocation): string {
+  return allocation.shares
+    ? allocation.shares.map((share) => share.accelerator).join('+')
+    : allocation.accelerator;
+}
+
+function replicasOf(allocation: ServerAllocation): string {
+  return allocation.shares
+    ? allocation.shares.map((share) => share.replicas).join('+')
+    : String(allocation.replicas);
+}
+
+function quality(solution: AllocationSolution): string {
+  const solver = solution.solver ?? 'optimizer';
+  if (solution.optimal) return `${solver}, proven optimal`;
+  if (solution.gap !== undefined && solution.gap < 1) {
+    return `${solver}, not proven optimal: cost within ${(solution.gap * 100).toFixed(2)}% of its bound`;
+  }
+  return `${solver}, not proven optimal`;
+}

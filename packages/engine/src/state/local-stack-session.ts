@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+import type { LockHolder } from './lock-holder';
+import type { StackLock } from './stack-lock';
+import type { StackState } from './stack-state';
+import { type SnapshotFile, stackStateFiles, stateFormat, syncDirectory } from './stack-state-files';
+import type { StateChange } from './state-change';
+import type { StateCodec } from './state-codec';
+import type { StateSession } from './state-store';
+
+interface QueuedChange {
+  change: StateChange;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** How a {@link LocalStackSession} keeps its journal short. */
+export interface CompactionPolicy {
+  /** Compact while recording once the journal holds this many changes. */
+  compactAfter: number;
+  /** Compact on close once the journal holds at least this many changes (and as many as resources). */
+  compactOnCloseAfter: number;
+}
+
+/**
+ * A locked stack on local disk. Every change is appended to the journal as one JSON line and made
+ * durable with `fdatasync` before `record` resolves; changes recorded while a write is in flight are
+ * written together with one sync (group commit), so many resources applied at once cost few syncs.
+ * When the journal grows long, the whole state is written as a new snapshot (to a temporary file,
+ * synced, renamed over the old one) and a new journal generation starts.
+ */
+export class LocalStackSession implements StateSession {
+  readonly state: StackState;
+  readonly staleLockHolder: LockHolder | undefined;
+  readonly #directory: string;
+  readonly #codec: StateCodec;
+  readonly #lock: StackLock;
+  readonly #policy: CompactionPolicy;
+  #journal: FileHandle;
+  #generation: number;
+  #journalEntries: number;
+  #queue: QueuedChange[] = [];
+  #draining: Promise<void> | undefined;
+  #failure: unknown;
+  #closed = false;
+
+  constructor(options: {
+    directory: string;
+    state: StackState;
+    codec: StateCodec;
+    lock: StackLock;
+    journal: FileHandle;
+    generation: number;
+    journalEntries: number;
+    policy: CompactionPolicy;
+  }) {
+    this.state = options.state;
+    this.staleLockHolder = options.lock.staleHolder;
+    this.#directory = options.directory;
+    this.#codec = options.codec;
+    this.#lock = options.lock;
+    this.#journal = options.journal;
+    this.#generation = options.generation;
+    this.#journalEntries = options.journalEntries;
+    this.#policy = options.policy;
+  }
+
+  record(change: StateChange): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('The state session is closed.'));
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    this.state.apply(change);
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ change, resolve, reject });
+      this.#draining ??= this.#drain();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await this.#draining;
+      this.#closed = true;
+      if (
+        this.#failure === undefined &&
+        this.#journalEntries >= Math.max(this.#policy.compactOnCloseAfter, this.state.resources.size)
+      )
+        await this.#compact();
+    } finally {
+      this.#closed = true;
+      await this.#journal.close().catch(() => undefined);
+      await this.#lock.release();
+    }
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0);
+        try {
+          if (this.#journalEntries + batch.length > this.#policy.compactAfter) await this.#compact();
+          else await this.#append(batch);
+        } catch (error) {
+          this.#failure = error;
+          for (const item of [...batch, ...this.#queue.splice(0)]) item.reject(error);
+          return;
+        }
+        for (const item of batch) item.resolve();
+      }
+    } finally {
+      this.#draining = undefined;
+    }
+  }
+
+  async #append(batch: QueuedChange[]): Promise<void> {
+    const changes = batch.map((item) => item.change);
+    await this.#codec.prepareFor(changes);
+    let text = '';
+    for (const change of changes) text += `${JSON.stringify(this.#codec.encodeChange(change))}\n`;
+    await this.#journal.appendFile(text);
+    await this.#journal.datasync();
+    this.#journalEntries += batch.length;
+  }
+
+  /**
+   * Writes the whole state as the next generation's snapshot. The in-memory state already includes the
+   * batch being drained (changes are applied when recorded), so the snapshot makes it durable.
+   */
+  async #compact(): Promise<void> {
+    // Taken before any await: exactly the changes recorded so far, the batch being drained included.
+    const data = this.state.toData();
+    await this.#codec.prepareForData(data);
+    const generation = this.#generation + 1;
+    const snapshot: SnapshotFile = {
+      format: stateFormat,
+      generation,
+      savedAt: new Date().toISOString(),
+      ...this.#codec.encodeData(data),
+    };
+    const snapshotPath = stackStateFiles.snapshot(this.#directory);
+    const temporaryPath = `${snapshotPath}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const handle = await open(temporaryPath, 'w', 0o600);
+    try {
+      await handle.writeFile(JSON.stringify(snapshot));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    // The new journal exists before the snapshot that points at it.
+    const journal = await open(stackStateFiles.journal(this.#directory, generation), 'w', 0o600);
+    try {
+      await rename(temporaryPath, snapshotPath);
+      await syncDirectory(this.#directory);
+    } catch (error) {
+      await journal.close();
+      await rm(temporaryPath, { force: true });
+      throw error;
+    }
+    const previous = this.#journal;
+    const previousPath = stackStateFiles.journal(this.#directory, this.#generation);
+    this.#journal = journal;
+    this.#generation = generation;
+    this.#journalEntries = 0;
+    await previous.close();
+    await rm(previousPath, { force: true });
+  }
+}

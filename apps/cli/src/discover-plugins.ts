@@ -6,6 +6,7 @@ import {
   type BackendRegistry,
   BackendUnavailableError,
   type PluginManifest,
+  type ResourceProviderV1,
 } from '@icl/core';
 
 /** A backend plugin package found installed, from its package.json marker. */
@@ -24,6 +25,8 @@ export interface DiscoveredPlugin {
   specificationVersion: string;
   /** One line from the marker (or the package's description). */
   description?: string;
+  /** Resource types the package provides to the plan/apply engine, each with its provider's factory. */
+  resourceProviders: Record<string, string>;
 }
 
 /**
@@ -72,19 +75,7 @@ export function registerDiscoveredPlugins(
 
 /** Imports a plugin package from its folder and returns the factory its marker names. */
 async function loadFactory(plugin: DiscoveredPlugin): Promise<BackendFactoryV1> {
-  let module: Record<string, unknown>;
-  try {
-    const packageJson = JSON.parse(await readFile(join(plugin.directory, 'package.json'), 'utf8'));
-    const entry = join(plugin.directory, packageEntry(packageJson));
-    module = (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
-  } catch (error) {
-    throw new BackendUnavailableError({
-      backendName: plugin.name,
-      message: `Could not load plugin ${plugin.packageName}@${plugin.version} (${plugin.directory}): ${(error as Error).message}`,
-      hint: `Reinstall ${plugin.packageName}, or set ICL_DEBUG=1 for the stack.`,
-      cause: error,
-    });
-  }
+  const module = await importPlugin(plugin);
   const factory = module[plugin.factory];
   if (typeof factory !== 'function') {
     throw new BackendUnavailableError({
@@ -94,6 +85,49 @@ async function loadFactory(plugin: DiscoveredPlugin): Promise<BackendFactoryV1> 
     });
   }
   return factory as BackendFactoryV1;
+}
+
+/**
+ * The providers of the given resource types from the plugins that declare them, importing only those
+ * plugins. Types no plugin declares are left out (the engine names them as unknown).
+ */
+export async function loadPluginResourceProviders(
+  plugins: readonly DiscoveredPlugin[],
+  types: ReadonlySet<string>,
+): Promise<ResourceProviderV1[]> {
+  const providers: ResourceProviderV1[] = [];
+  for (const plugin of plugins) {
+    const wanted = Object.entries(plugin.resourceProviders).filter(([type]) => types.has(type));
+    if (wanted.length === 0) continue;
+    const module = await importPlugin(plugin);
+    for (const [type, factoryName] of wanted) {
+      const factory = module[factoryName];
+      if (typeof factory !== 'function') {
+        throw new BackendUnavailableError({
+          backendName: plugin.name,
+          message: `Plugin ${plugin.packageName}@${plugin.version} does not export "${factoryName}", the provider of ${type} its package.json names.`,
+          hint: `Reinstall or upgrade ${plugin.packageName}.`,
+        });
+      }
+      providers.push((factory as () => ResourceProviderV1)());
+    }
+  }
+  return providers;
+}
+
+async function importPlugin(plugin: DiscoveredPlugin): Promise<Record<string, unknown>> {
+  try {
+    const packageJson = JSON.parse(await readFile(join(plugin.directory, 'package.json'), 'utf8'));
+    const entry = join(plugin.directory, packageEntry(packageJson));
+    return (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new BackendUnavailableError({
+      backendName: plugin.name,
+      message: `Could not load plugin ${plugin.packageName}@${plugin.version} (${plugin.directory}): ${(error as Error).message}`,
+      hint: `Reinstall ${plugin.packageName}, or set ICL_DEBUG=1 for the stack.`,
+      cause: error,
+    });
+  }
 }
 
 /** The file a package's `exports` (or `main`) points to for `import`. */
@@ -165,5 +199,10 @@ async function readPlugin(directory: string): Promise<DiscoveredPlugin | undefin
     factory: marker.factory,
     specificationVersion: String(marker.specificationVersion ?? 'unknown'),
     ...(description ? { description } : {}),
+    resourceProviders: Object.fromEntries(
+      Object.entries(packageJson.icl?.resourceProviders ?? {}).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string',
+      ),
+    ),
   };
 }

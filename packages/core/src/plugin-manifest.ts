@@ -6,8 +6,15 @@
  * { "icl": { "backend": { "name": "docker", "factory": "createDockerBackend", "specificationVersion": "v1" } } }
  * ```
  *
- * The CLI imports the package only when the backend is used, so installed plugins cost nothing at
- * start-up.
+ * A plugin that can also provision things names the resource types it provides to the plan/apply
+ * engine, each with the exported function that returns its provider:
+ *
+ * ```json
+ * { "icl": { "backend": { … }, "resourceProviders": { "kind:Cluster": "kindClusterProvider" } } }
+ * ```
+ *
+ * The CLI imports the package only when the backend or one of its resource types is used, so installed
+ * plugins cost nothing at start-up.
  */
 export interface PluginManifest {
   /** The backend the package provides. */
@@ -21,4 +28,9 @@ export interface PluginManifest {
     /** One line for `icl plugins ls`. */
     description?: string;
   };
+  /**
+   * Resource types the package provides to the plan/apply engine (`kind:Cluster`), each mapped to the
+   * name of an exported function that takes no arguments and returns its `ResourceProviderV1`.
+   */
+  resourceProviders?: Record<string, string>;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { InvalidArgumentError } from '@icl/core';
+import { InvalidArgumentError, type ResourceProviderV1 } from '@icl/core';
 import {
   createBuiltInProviders,
   createLocalStateStore,
@@ -11,6 +11,7 @@ import {
   type StackEngine,
 } from '@icl/engine';
 import { resolveIclDirectories } from '@icl/sdk';
+import { discoverPlugins, loadPluginResourceProviders } from '../discover-plugins';
 
 /** How a stack command names its stack: a stack file, or a stack name for state-only commands. */
 export interface StackSelection {
@@ -58,7 +59,10 @@ export async function openStackEngine(selection: StackSelection, requireFile: bo
       message: `The stack file ${file} declares stack "${stack.name}", not "${selection.stack}".`,
       hint: 'Leave out --stack, or pass the stack file of that stack.',
     });
-  const engine = createCliStackEngine(file === undefined ? process.cwd() : dirname(resolve(file)));
+  const engine = createCliStackEngine(
+    file === undefined ? process.cwd() : dirname(resolve(file)),
+    await pluginProvidersFor(stack),
+  );
   return { engine, stack, name: stack?.name ?? (selection.stack as string) };
 }
 
@@ -67,7 +71,10 @@ export async function openStackEngine(selection: StackSelection, requireFile: bo
  * `ICL_STATE_PASSPHRASE` or else a key file next to the settings file (`state.key`, created on first
  * use), and the built-in resource types resolving relative paths against `baseDirectory`.
  */
-export function createCliStackEngine(baseDirectory: string): StackEngine {
+export function createCliStackEngine(
+  baseDirectory: string,
+  pluginProviders: readonly ResourceProviderV1[] = [],
+): StackEngine {
   const directories = resolveIclDirectories();
   const passphrase = process.env.ICL_STATE_PASSPHRASE;
   return createStackEngine({
@@ -76,7 +83,7 @@ export function createCliStackEngine(baseDirectory: string): StackEngine {
       keyFile: join(dirname(directories.configFile), 'state.key'),
       ...(passphrase && { passphrase }),
     }),
-    providers: createBuiltInProviders({ baseDirectory }),
+    providers: [...createBuiltInProviders({ baseDirectory }), ...pluginProviders],
   });
 }
 
@@ -84,4 +91,21 @@ export function createCliStackEngine(baseDirectory: string): StackEngine {
 export async function openDeclaredStack(selection: StackSelection): Promise<OpenedStack & { stack: Stack }> {
   const opened = await openStackEngine(selection, true);
   return opened as OpenedStack & { stack: Stack };
+}
+
+/**
+ * Providers from installed plugins (`kind:Cluster` from `@icl/plugin-kind`) for the stack's resource
+ * types that are not built in; without a stack file (state-only commands), every type plugins declare.
+ * Only the plugins that provide those types are imported.
+ */
+async function pluginProvidersFor(stack: Stack | undefined): Promise<ResourceProviderV1[]> {
+  const builtIn = new Set(createBuiltInProviders().map((provider) => provider.type));
+  const plugins = await discoverPlugins();
+  const types = new Set(
+    stack
+      ? stack.resources.map((resource) => resource.type)
+      : plugins.flatMap((plugin) => Object.keys(plugin.resourceProviders)),
+  );
+  for (const type of builtIn) types.delete(type);
+  return types.size === 0 ? [] : loadPluginResourceProviders(plugins, types);
 }

@@ -1,0 +1,34 @@
+/** The stable codes of the server's error answers (the `code` of {@link ErrorBody}). */
+export type ErrorCode =
+  | 'invalid-json'
+  | 'invalid-field'
+  | 'invalid-query-parameter'
+  | 'not-found'
+  | 'payload-too-large'
+  | 'internal';
+
+/**
+ * What the server answers when it refuses a request. `message` is where Inferno's server puts its own
+ * error text, so clients written for Inferno show it unchanged; the other fields are for programs and for
+ * a person fixing the body.
+ */
+export interface ErrorBody {
+  message: string;
+  code: ErrorCode;
+  /** The offending field's path in the body (`system.serverData.servers[2].currentAlloc.load.arrivalRate`), or the query parameter. */
+  field?: string;
+  /** `request body:line:column` of the offending field or of the syntax error. */
+  location?: string;
+  hint?: string;
+}
+
+/** A refusal: routes throw it and the server answers `status` with its {@link ErrorBody}. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 413 | 500,
+    readonly body: ErrorBody,
+  ) {
+    super(body.message);
+    this.name = 'HttpError';
+  }
+}

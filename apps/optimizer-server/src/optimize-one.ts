@@ -1,0 +1,120 @@
+import { InvalidArgumentError } from '@icl/core';
+import {
+  type InfernoAllocationSolution,
+  type InfernoSystemData,
+  infernoSystemToProblem,
+  parseInfernoJson,
+  parseInfernoSystemData,
+  solutionToInferno,
+  solveAllocation,
+} from '@icl/optimizer';
+import { HttpError } from './http-error';
+import { type SolveMode, solveModes, solveOptions } from './solve-mode';
+
+/** The query parameters of `POST /optimizeOne`, as sent. */
+export interface OptimizeOneQuery {
+  /** `?mode=`: overrides the body's optimizer flags. */
+  mode?: string;
+  /** `?timeLimitMilliseconds=`: the exact solver's time limit. */
+  timeLimitMilliseconds?: string;
+}
+
+/** The query parameters of `POST /optimizeOne`, checked. */
+export interface SolveRequest {
+  mode?: SolveMode;
+  timeLimitMilliseconds?: number;
+}
+
+/** The largest time limit a request may ask for: ten minutes. */
+export const maximumTimeLimitMilliseconds = 600_000;
+
+/** How errors name the body. */
+const bodyName = 'request body';
+
+/**
+ * Reads a `POST /optimizeOne` body. Malformed JSON is an `invalid-json` error with the line and column;
+ * a missing, ill-typed or out-of-range field is an `invalid-field` error naming its path.
+ *
+ * @throws HttpError (400).
+ */
+export function readSystemData(text: string): InfernoSystemData {
+  let parsed: ReturnType<typeof parseInfernoJson>;
+  try {
+    parsed = parseInfernoJson(text, bodyName);
+  } catch (error) {
+    throw badRequest(error, 'invalid-json');
+  }
+  try {
+    return parseInfernoSystemData(parsed.value, parsed.source);
+  } catch (error) {
+    throw badRequest(error, 'invalid-field');
+  }
+}
+
+/**
+ * Checks the query parameters of `POST /optimizeOne`.
+ *
+ * @throws HttpError (400) naming the parameter that is wrong.
+ */
+export function readSolveRequest(query: OptimizeOneQuery): SolveRequest {
+  const request: SolveRequest = {};
+  const mode = readMode(query.mode);
+  if (mode) request.mode = mode;
+  const timeLimit = readTimeLimit(query.timeLimitMilliseconds);
+  if (timeLimit !== undefined) request.timeLimitMilliseconds = timeLimit;
+  return request;
+}
+
+/**
+ * Solves a system read by {@link readSystemData}, with the solver its flags or `request.mode` choose, and
+ * answers in Inferno's solution shape.
+ */
+export async function optimizeSystem(
+  data: InfernoSystemData,
+  request: SolveRequest = {},
+): Promise<InfernoAllocationSolution> {
+  const { problem, options: flags } = infernoSystemToProblem(data);
+  const solution = await solveAllocation(
+    problem,
+    solveOptions(flags, request.mode, request.timeLimitMilliseconds),
+  );
+  return solutionToInferno(solution, problem);
+}
+
+function readMode(text: string | undefined): SolveMode | undefined {
+  if (text === undefined) return undefined;
+  if ((solveModes as readonly string[]).includes(text)) return text as SolveMode;
+  throw new HttpError(400, {
+    code: 'invalid-query-parameter',
+    field: 'mode',
+    message: `The query parameter mode is "${text}", not a solver.`,
+    hint: `Give mode=${solveModes.join(', mode=')}, or leave it out to follow the body's optimizerData flags.`,
+  });
+}
+
+function readTimeLimit(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (value >= 1 && value <= maximumTimeLimitMilliseconds) return value;
+  throw new HttpError(400, {
+    code: 'invalid-query-parameter',
+    field: 'timeLimitMilliseconds',
+    message: `The query parameter timeLimitMilliseconds is "${text}", not a whole number of milliseconds from 1 to ${maximumTimeLimitMilliseconds}.`,
+    hint: 'Give for example timeLimitMilliseconds=2000, or leave it out for the default of 10 s.',
+  });
+}
+
+function badRequest(error: unknown, code: 'invalid-json' | 'invalid-field'): unknown {
+  if (!InvalidArgumentError.isInstance(error)) return error;
+  return new HttpError(400, {
+    code,
+    message: error.message,
+    ...(code === 'invalid-field' ? { field: error.argument } : {}),
+    ...(error.location ? { location: error.location } : {}),
+    ...(code === 'invalid-json'
+      ? { hint: 'Send one JSON object, Inferno’s system-data.json: {"system": {"acceleratorData": …, …}}.' }
+      : error.hint
+        ? { hint: error.hint }
+        : {}),
+  });
+}

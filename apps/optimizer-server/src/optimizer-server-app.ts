@@ -1,0 +1,139 @@
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { type ErrorBody, HttpError } from './http-error';
+import { LoadedSystem } from './loaded-system';
+import { readOpenApiDocument } from './openapi-document';
+import { optimizeSystem, readSolveRequest, readSystemData } from './optimize-one';
+
+/** How the routes behave. */
+export interface OptimizerServerAppOptions {
+  /** The largest request body accepted, in bytes; 64 MiB by default (a 10,000-server system is a few MiB). */
+  maxBodyBytes?: number;
+}
+
+/** The default of {@link OptimizerServerAppOptions.maxBodyBytes}. */
+export const defaultMaxBodyBytes = 64 * 1024 * 1024;
+
+/**
+ * The server's HTTP API as a Hono app: Inferno's stateless routes (`POST /optimizeOne` and the
+ * `GET /get…` entity endpoints, with its paths, shapes and 404 answers), `GET /openapi.json` and
+ * `GET /health`. Each app keeps its own last-posted system.
+ */
+export function createOptimizerServerApp(options: OptimizerServerAppOptions = {}): Hono {
+  const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
+  const openApiDocument = readOpenApiDocument();
+  let loaded = LoadedSystem.empty();
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    if (error instanceof HttpError) return c.json(error.body, error.status);
+    console.error(`optimizer server: ${c.req.method} ${c.req.path} failed: ${error.stack ?? error}`);
+    // Inferno words a failed solve this way; clients may look for it.
+    const what = c.req.path === '/optimizeOne' ? 'optimization error' : 'internal error';
+    const body: ErrorBody = { code: 'internal', message: `${what}: ${error.message}` };
+    return c.json(body, 500);
+  });
+  app.notFound((c) => {
+    const body: ErrorBody = {
+      code: 'not-found',
+      message: `No route ${c.req.method} ${c.req.path}.`,
+      hint: 'GET /openapi.json lists the routes.',
+    };
+    return c.json(body, 404);
+  });
+
+  app.post(
+    '/optimizeOne',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) => {
+        const body: ErrorBody = {
+          code: 'payload-too-large',
+          message: `The request body is larger than ${maxBodyBytes} bytes.`,
+          hint: 'Start the server with a larger --max-body-bytes.',
+        };
+        return c.json(body, 413);
+      },
+    }),
+    async (c) => {
+      const request = readSolveRequest({
+        mode: c.req.query('mode'),
+        timeLimitMilliseconds: c.req.query('timeLimitMilliseconds'),
+      });
+      const data = readSystemData(await c.req.text());
+      // Like Inferno, the system read is the one the GET endpoints show from now on, even if the solve fails.
+      const system = LoadedSystem.of(data);
+      loaded = system;
+      const solution = await optimizeSystem(data, request);
+      system.recordSolution(solution);
+      return c.json(solution);
+    },
+  );
+
+  app.get('/getAccelerators', (c) => c.json(loaded.accelerators()));
+  app.get('/getAccelerator/:name', (c) =>
+    found(
+      c,
+      loaded.accelerator(c.req.param('name')),
+      `accelerator ${c.req.param('name')} not found`,
+      '/getAccelerators',
+    ),
+  );
+  app.get('/getCapacities', (c) => c.json({ count: loaded.capacities() }));
+  app.get('/getCapacity/:type', (c) =>
+    found(
+      c,
+      loaded.capacity(c.req.param('type')),
+      `capacity for ${c.req.param('type')} not found`,
+      '/getCapacities',
+    ),
+  );
+  app.get('/getModels', (c) => c.json(loaded.modelNames()));
+  app.get('/getModel/:name', (c) =>
+    found(c, loaded.model(c.req.param('name')), `model ${c.req.param('name')} not found`, '/getModels'),
+  );
+  app.get('/getServiceClasses', (c) => c.json({ serviceClasses: loaded.serviceClasses() }));
+  app.get('/getServiceClass/:name', (c) =>
+    found(
+      c,
+      loaded.serviceClass(c.req.param('name')),
+      `service class ${c.req.param('name')} not found`,
+      '/getServiceClasses',
+    ),
+  );
+  app.get('/getServiceClassModelTarget/:name/:model', (c) => {
+    const { name, model } = c.req.param();
+    if (!loaded.serviceClass(name))
+      return found(c, undefined, `service class ${name} not found`, '/getServiceClasses');
+    return found(c, loaded.modelTarget(name, model), `model ${model} not found`, `/getServiceClass/${name}`);
+  });
+  app.get('/getServers', (c) => c.json({ servers: loaded.servers() }));
+  app.get('/getServer/:name', (c) =>
+    found(c, loaded.server(c.req.param('name')), `server ${c.req.param('name')} not found`, '/getServers'),
+  );
+  app.get('/getModelAcceleratorPerf/:name/:acc', (c) => {
+    const { name, acc } = c.req.param();
+    if (!loaded.model(name)) return found(c, undefined, `model ${name} not found`, '/getModels');
+    return found(
+      c,
+      loaded.modelAcceleratorPerformance(name, acc),
+      `accelerator ${acc} not found`,
+      `/getModel/${name}`,
+    );
+  });
+
+  app.get('/openapi.json', (c) => c.json(openApiDocument));
+  app.get('/health', (c) => c.json({ ok: true }));
+  return app;
+}
+
+/** Answers the entity, or 404 with Inferno's message. */
+function found(c: Context, entity: object | undefined, message: string, listRoute: string): Response {
+  if (entity !== undefined) return c.json(entity);
+  const body: ErrorBody = {
+    code: 'not-found',
+    message,
+    hint: `GET ${listRoute} lists what the last system posted to /optimizeOne has.`,
+  };
+  return c.json(body, 404);
+}

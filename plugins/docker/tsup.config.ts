@@ -5,7 +5,8 @@ import { defineConfig } from 'tsup';
  * Parts of dockerode that most runs never use but that cost ~140 ms to load, which `icl run --on
  * docker` would pay on every start: the SSH transport (`ssh2`, only for `ssh://` daemons), the
  * BuildKit session and progress decoder (`@grpc/grpc-js`, `protobufjs`, only for BuildKit builds),
- * tar-fs (only for build contexts given as folders) and TLS (only for `https` daemons). dockerode
+ * tar-fs (only for build contexts given as folders), TLS (only for `https` daemons) and the duplex
+ * stream of attaches with stdin (with its copy of `readable-stream`, 100 KB of the bundle). dockerode
  * requires them at the top of its files, so the bundle replaces each with a stub that loads the
  * original, from dockerode's own installation, on first use.
  */
@@ -27,20 +28,29 @@ const deferredModules = [
     original: 'docker-modem/lib/ssh.js',
   },
   { importer: /[\\/]docker-modem[\\/]lib[\\/]http\.js$/, request: 'https', original: 'node:https' },
+  {
+    importer: /[\\/]docker-modem[\\/]lib[\\/]modem\.js$/,
+    request: './http_duplex',
+    original: 'docker-modem/lib/http_duplex.js',
+  },
 ];
 
 const deferHeavyDockerodeModules: Plugin = {
   name: 'defer-heavy-dockerode-modules',
   setup(build) {
     const deferred = new Set<string>();
-    build.onResolve({ filter: /^(\.\/session|\.\/buildkit|\.\/ssh|tar-fs|https)$/ }, (arguments_) => {
-      const entry = deferredModules.find(
-        (candidate) => candidate.request === arguments_.path && candidate.importer.test(arguments_.importer),
-      );
-      if (!entry) return undefined;
-      deferred.add(entry.original);
-      return { path: entry.original, namespace: 'deferred-module' };
-    });
+    build.onResolve(
+      { filter: /^(\.\/session|\.\/buildkit|\.\/ssh|\.\/http_duplex|tar-fs|https)$/ },
+      (arguments_) => {
+        const entry = deferredModules.find(
+          (candidate) =>
+            candidate.request === arguments_.path && candidate.importer.test(arguments_.importer),
+        );
+        if (!entry) return undefined;
+        deferred.add(entry.original);
+        return { path: entry.original, namespace: 'deferred-module' };
+      },
+    );
     build.onLoad({ filter: /.*/, namespace: 'deferred-module' }, (arguments_) => ({
       // The original is required from dockerode's own installation (docker-modem is its dependency,
       // not ours), and only when first used; every property and call goes to it.
@@ -56,6 +66,7 @@ const deferHeavyDockerodeModules: Plugin = {
         }
         module.exports = new Proxy(function deferred() {}, {
           apply: (_target, self, args) => load().apply(self, args),
+          construct: (_target, args) => Reflect.construct(load(), args),
           get: (_target, key) => load()[key],
         });
       `,

@@ -1,5 +1,5 @@
 import type { RunRequestV1 } from '@icl/core';
-import type { ContainerCreateOptions, DeviceRequest } from 'dockerode';
+import type { ContainerCreateOptions, DeviceRequest, MountSettings } from 'dockerode';
 import { workspacePath } from './workspace-archive';
 
 /** Labels that mark what ICL created, so leftovers can be found (`docker ps -a --filter label=icl.dev/managed`). */
@@ -24,6 +24,8 @@ export interface ContainerSpecificationInput {
   graceSeconds: number;
   /** GPU device requests, already checked against the daemon. */
   deviceRequests?: DeviceRequest[];
+  /** Bind mounts of the run's staged files, when they are mounted rather than copied in. */
+  mounts?: MountSettings[];
 }
 
 /**
@@ -59,6 +61,7 @@ export function containerSpecification(
   if (resources.cpu !== undefined) hostConfig.NanoCpus = Math.round(resources.cpu * 1e9);
   if (resources.memoryBytes !== undefined) hostConfig.Memory = Math.round(resources.memoryBytes);
   if (input.deviceRequests) hostConfig.DeviceRequests = input.deviceRequests;
+  if (input.mounts && input.mounts.length > 0) hostConfig.Mounts = input.mounts;
   const specification: ContainerCreateOptions = {
     name: containerName(request.runId),
     Image: input.image,

@@ -25,7 +25,26 @@ export type DockerBackendSettings = {
   stateDirectory?: string;
   /** Where caches are kept; overrides the host's choice. Built images are cached by the daemon itself. */
   cacheDirectory?: string;
+  /**
+   * How a run's files (the program, the runtime's files, a function's parameters) reach its container.
+   * Either way the container sees copies taken when the run starts, so editing a file does not change
+   * a run in progress.
+   *
+   * - `copy`: uploaded into the container through the Docker API. Works with any daemon.
+   * - `mount`: copied into the run's directory on this machine and bind-mounted, which skips the upload
+   *   (the slowest step of starting a small program). Needs a daemon that sees this machine's files.
+   *   Folders are mounted whole, so one hides what the image has at its destination.
+   * - `auto` (default): `mount` where it changes nothing a program can see, else `copy`; see
+   *   {@link fileShippingMethod}.
+   */
+  shipFiles?: FileShipping;
 };
+
+/** The values of the `shipFiles` setting. */
+export const fileShippingValues = ['auto', 'copy', 'mount'] as const;
+
+/** How a run's files reach its container: see {@link DockerBackendSettings.shipFiles}. */
+export type FileShipping = (typeof fileShippingValues)[number];
 
 const settingTypes: Readonly<Record<keyof DockerBackendSettings, 'string' | 'number' | 'boolean'>> = {
   host: 'string',
@@ -35,6 +54,7 @@ const settingTypes: Readonly<Record<keyof DockerBackendSettings, 'string' | 'num
   graceSeconds: 'number',
   stateDirectory: 'string',
   cacheDirectory: 'string',
+  shipFiles: 'string',
 };
 
 /**
@@ -67,6 +87,14 @@ export function checkDockerBackendSettings(settings: Record<string, unknown>): D
       argument: 'graceSeconds',
       message: `The docker backend setting "graceSeconds" must be 0 or more, not ${graceSeconds}.`,
       hint: 'Give the seconds a stopped program has to exit before it is killed, for example 5.',
+    });
+  }
+  const shipFiles = settings.shipFiles;
+  if (typeof shipFiles === 'string' && !(fileShippingValues as readonly string[]).includes(shipFiles)) {
+    throw new InvalidArgumentError({
+      argument: 'shipFiles',
+      message: `The docker backend setting "shipFiles" must be one of ${fileShippingValues.join(', ')}, not ${JSON.stringify(shipFiles)}.`,
+      hint: 'Use auto (the default), copy for a daemon on another machine, or mount for one on this machine.',
     });
   }
   return settings as DockerBackendSettings;

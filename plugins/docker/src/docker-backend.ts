@@ -31,6 +31,7 @@ import type { DockerBackendSettings } from './docker-backend-settings';
 import type { DockerConnection } from './docker-connection';
 import { dockerInventory } from './docker-inventory';
 import { DockerRunDirectory, type DockerRunRecord } from './docker-run-directory';
+import { fileShippingMethod, isSelinuxEnforcing } from './file-shipping-method';
 import { gpuDeviceRequests, hasNvidiaRuntime, noGpuRuntimeError } from './gpu-device-requests';
 import { probeGpus } from './gpu-probe';
 import { OutputCapture } from './output-capture';
@@ -38,17 +39,20 @@ import { persistContainerOutput, readPersistedOutput } from './persisted-output'
 import { dockerTimestamp, type FunctionResult, runOutcome } from './run-outcome';
 import { RuntimeImages } from './runtime-images';
 import { serviceEndpoints } from './service-endpoints';
-import { waitForServiceReadiness } from './service-readiness';
+import { type Readiness, waitForServiceReadiness } from './service-readiness';
+import { StagedFiles } from './staged-files';
 import { createTarArchive, preloadTarArchive, readFirstTarFile } from './tar-archive';
 import { timeoutCommand } from './timeout-command';
-import { workspaceArchiveEntries } from './workspace-archive';
+import { unseenFilesError } from './unseen-files-error';
+import { shipsFolders, workspaceArchiveEntries } from './workspace-archive';
 
 const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const defaultReadinessTimeout = 60_000;
 
 /**
  * Programs in containers on a Docker daemon. Each run is one container (`icl-<runId>`), labelled as
- * ICL's, with the program and its files copied in before it starts and `docker-init` as PID 1 so
+ * ICL's, with copies of the program and its files put in before it starts (uploaded, or staged in the
+ * run's directory and bind-mounted: see {@link fileShippingMethod}) and `docker-init` as PID 1 so
  * stopping it stops everything the program started. The daemon supervises the container, so every
  * run outlives the process that started it; timeouts are enforced inside the container.
  *
@@ -120,7 +124,20 @@ export class DockerBackend implements BackendV1 {
     if (service) checkServiceOptions(service);
     const command = containerCommand(request.program);
     const entries = await workspaceArchiveEntries(request);
-    if (entries.length > 1) preloadTarArchive();
+    const setting = this.#settings.shipFiles ?? 'auto';
+    const circumstances = {
+      setting,
+      daemonHost: this.#connection.host,
+      platform: process.platform,
+      keepContainers: this.#settings.keepContainers === true,
+      shipsFolders: shipsFolders(entries),
+      selinuxEnforcing: setting === 'auto' && (await isSelinuxEnforcing()),
+    };
+    // The archive library loads while the daemon is asked about the image, unless files will be mounted
+    // (as they are, for most images, which run as root).
+    if (entries.length > 1 && fileShippingMethod({ ...circumstances, runsAsRoot: true }) === 'copy') {
+      preloadTarArchive();
+    }
 
     // The first call to the daemon: a daemon that is down is reported before anything is created.
     const gpu = request.resources.gpu;
@@ -132,6 +149,7 @@ export class DockerBackend implements BackendV1 {
     options.signal?.throwIfAborted();
     // A command without files needs nothing copied in, unless a non-root user needs /workspace writable.
     const shipsFiles = entries.length > 1 || !runsAsRoot;
+    const mountsFiles = shipsFiles && fileShippingMethod({ ...circumstances, runsAsRoot }) === 'mount';
     const deviceRequests = gpu
       ? await this.#connection.use((docker) => gpuDeviceRequests(gpu, () => probeGpus(docker, image)))
       : undefined;
@@ -152,6 +170,7 @@ export class DockerBackend implements BackendV1 {
       ...(request.timeoutMilliseconds === undefined
         ? {}
         : { timeoutMilliseconds: request.timeoutMilliseconds }),
+      ...(mountsFiles ? { filesMounted: true } : {}),
     };
     const handle: RunHandleV1 = {
       runId: request.runId,
@@ -162,14 +181,19 @@ export class DockerBackend implements BackendV1 {
     let container: Dockerode.Container | undefined;
     let capture: OutputCapture | undefined;
     try {
+      const staged = new StagedFiles(directory.files);
+      const mounts = mountsFiles ? staged.mounts(entries, { wholeWorkspace: !runsAsRoot }) : undefined;
       const [created, recorded] = await Promise.allSettled([
-        this.#createContainer(request, record, command, deviceRequests),
+        (async () => {
+          if (mountsFiles) await staged.write(entries);
+          return this.#createContainer(request, image, command, deviceRequests, mounts);
+        })(),
         directory.writeRecord(record),
       ]);
       if (created.status === 'fulfilled') container = created.value;
       else throw created.reason;
       if (recorded.status === 'rejected') throw recorded.reason;
-      if (shipsFiles) {
+      if (shipsFiles && !mountsFiles) {
         const archive = await createTarArchive(entries);
         await this.#connection.use(() => container!.putArchive(archive, { path: '/' }));
       }
@@ -355,28 +379,30 @@ export class DockerBackend implements BackendV1 {
 
   async #createContainer(
     request: RunRequestV1,
-    record: DockerRunRecord,
+    image: string,
     command: ContainerCommand,
     deviceRequests: Dockerode.DeviceRequest[] | undefined,
+    mounts: Dockerode.MountSettings[] | undefined,
   ): Promise<Dockerode.Container> {
     const argv =
       request.timeoutMilliseconds === undefined
         ? command.argv
         : timeoutCommand(command.argv, request.timeoutMilliseconds, this.#graceSeconds);
     const specification = containerSpecification(request, {
-      image: record.image,
+      image,
       argv,
       graceSeconds: this.#graceSeconds,
       ...(deviceRequests ? { deviceRequests } : {}),
+      ...(mounts ? { mounts } : {}),
     });
     return this.#connection.use(async (docker) => {
       let container: Dockerode.Container;
       try {
         container = await docker.createContainer(specification);
       } catch (error) {
-        throw resourceError(error, request) ?? error;
+        throw resourceError(error, request) ?? unseenFilesError(error, this.#connection.host) ?? error;
       }
-      if (request.timeoutMilliseconds !== undefined) await checkTimeoutCommand(container, record.image);
+      if (request.timeoutMilliseconds !== undefined) await checkTimeoutCommand(container, image);
       return container;
     });
   }
@@ -418,8 +444,11 @@ export class DockerBackend implements BackendV1 {
     const port = service.readiness?.port ?? service.ports[0];
     const checked = endpoints.find((endpoint) => endpoint.port === port);
     const timeout = service.readiness?.timeoutMilliseconds ?? defaultReadinessTimeout;
-    if (checked) {
-      const readiness = await waitForServiceReadiness({
+    let readiness: Readiness = { ready: true };
+    // A service that already exited has no published ports left to check.
+    if (port !== undefined && !inspected.State.Running) readiness = { ready: false, exited: true };
+    else if (checked) {
+      readiness = await waitForServiceReadiness({
         address: checked.address,
         port: checked.hostPort,
         ...(service.readiness?.path === undefined ? {} : { path: service.readiness.path }),
@@ -433,20 +462,18 @@ export class DockerBackend implements BackendV1 {
         },
         ...(signal ? { signal } : {}),
       });
-      if (!readiness.ready) {
-        const what = service.readiness?.path
-          ? `GET ${service.readiness.path} on port ${port}`
-          : `port ${port}`;
-        await directory.requestStop({
-          status: 'failed',
-          reason: readiness.exited
-            ? `The service exited before it answered on ${what}.`
-            : `The service did not answer on ${what} within ${timeout} ms, so it was stopped.`,
-        });
-        await container.stop({ t: this.#graceSeconds }).catch(() => {});
-        await this.#recordEnd(handle, directory, record);
-        return;
-      }
+    }
+    if (!readiness.ready) {
+      const what = service.readiness?.path ? `GET ${service.readiness.path} on port ${port}` : `port ${port}`;
+      await directory.requestStop({
+        status: 'failed',
+        reason: readiness.exited
+          ? `The service exited before it answered on ${what}.`
+          : `The service did not answer on ${what} within ${timeout} ms, so it was stopped.`,
+      });
+      await container.stop({ t: this.#graceSeconds }).catch(() => {});
+      await this.#recordEnd(handle, directory, record);
+      return;
     }
     record.endpoints = endpoints.map(({ port: servicePort, url }) => ({ port: servicePort, url }));
     await directory.writeRecord(record);
@@ -516,7 +543,7 @@ export class DockerBackend implements BackendV1 {
     const existing = await directory.readFinalState();
     const container = docker.getContainer(record.containerName);
     if (existing) {
-      if (!this.#settings.keepContainers) await removeContainer(container);
+      await this.#release(container, directory, record);
       return existing;
     }
     // Output captured since the start is complete once the container's streams close.
@@ -533,6 +560,7 @@ export class DockerBackend implements BackendV1 {
     } catch (error) {
       if (dockerStatusCode(error) !== 404) throw error;
       // Gone: another process recorded the end and removed it, or someone removed it outside ICL.
+      if (record.filesMounted) await new StagedFiles(directory.files).remove();
       const recorded = await directory.readFinalState();
       if (recorded) return recorded;
       return directory.writeFinalState({
@@ -543,10 +571,32 @@ export class DockerBackend implements BackendV1 {
     }
     const stopRequest = await directory.readStopRequest();
     const exitedCleanly = inspected.State.ExitCode === 0 && !stopRequest;
-    const result = record.returnsResult && exitedCleanly ? await readResult(container) : undefined;
+    let result: FunctionResult | undefined;
+    if (record.returnsResult && exitedCleanly) {
+      result = record.filesMounted
+        ? await readMountedResult(new StagedFiles(directory.files))
+        : await readResult(container);
+    }
     const final = await directory.writeFinalState(runOutcome(inspected.State, record, stopRequest, result));
-    if (!this.#settings.keepContainers) await removeContainer(container);
+    await this.#release(container, directory, record);
     return final;
+  }
+
+  /**
+   * Removes a finished run's container and its staged files, unless settings keep containers (whose
+   * mounts still need the files).
+   */
+  async #release(
+    container: Dockerode.Container,
+    directory: DockerRunDirectory,
+    record: DockerRunRecord,
+  ): Promise<void> {
+    if (this.#settings.keepContainers) return;
+    // The container has stopped, so its files can go while the daemon removes it.
+    await Promise.all([
+      removeContainer(container),
+      record.filesMounted ? new StagedFiles(directory.files).remove() : undefined,
+    ]);
   }
 
   async #containerLogs(
@@ -662,6 +712,19 @@ async function readResult(container: Dockerode.Container): Promise<FunctionResul
     return {
       ok: false,
       reason: `The function returned, but its result could not be read: ${dockerErrorMessage(error)}`,
+    };
+  }
+}
+
+async function readMountedResult(staged: StagedFiles): Promise<FunctionResult> {
+  try {
+    const content = await staged.read(resultPath);
+    if (content === undefined) throw new Error(`${resultPath} is not a file`);
+    return { ok: true, value: JSON.parse(content.toString('utf8')) as JsonValue };
+  } catch (error) {
+    return {
+      ok: false,
+      reason: `The function returned, but its result could not be read: ${(error as Error).message}`,
     };
   }
 }

@@ -15,6 +15,11 @@ export interface DockerRunRecord {
   timeoutMilliseconds?: number;
   /** The published ports of a service, once it is ready. */
   endpoints?: ServiceEndpoint[];
+  /**
+   * Whether the run's files are bind-mounted from the run directory's `files` folder (which then goes
+   * when the container does) rather than copied into the container.
+   */
+  filesMounted?: boolean;
 }
 
 /** Why a run was stopped from outside, recorded before the container is stopped. */
@@ -27,8 +32,9 @@ export interface StopRequest {
 
 /**
  * The files a run keeps on the caller's machine, under `<stateDirectory>/runs/<runId>/`: its record,
- * its final state and its complete output. Containers are removed when a run ends, so these are what
- * `icl logs` and `icl status` read later, from any process.
+ * its final state and its complete output, and while it runs, the copies of its files that its
+ * container mounts. Containers are removed when a run ends, so these are what `icl logs` and
+ * `icl status` read later, from any process.
  *
  * The final state is created once, exclusively: whichever process records the end first decides how
  * the run ended, and every file is replaced atomically, so readers never see half of one.
@@ -54,6 +60,11 @@ export class DockerRunDirectory {
   /** The program's complete standard error, written before the final state. */
   get stderr(): string {
     return path.join(this.root, 'stderr.log');
+  }
+
+  /** The run's files staged for bind mounts, when they are mounted rather than copied in. */
+  get files(): string {
+    return path.join(this.root, 'files');
   }
 
   /** Why the run was stopped (cancel, a service that never became ready). */

@@ -46,6 +46,18 @@ export async function workspaceArchiveEntries(request: RunRequestV1): Promise<Ta
   return entries;
 }
 
+/**
+ * Whether the entries ship a folder (or something in one), rather than only files into the working
+ * directory, `/icl` and absolute destinations.
+ */
+export function shipsFolders(entries: readonly TarEntry[]): boolean {
+  const iclName = iclPath.slice(1);
+  const workspaceName = workspacePath.slice(1);
+  return entries.some(
+    (entry) => entry.type !== 'file' && entry.name !== workspaceName && entry.name !== iclName,
+  );
+}
+
 /** The archive path (relative to `/`) of a destination: relative ones are under the working directory. */
 function archivePath(destination: string): string {
   const absolute = path.posix.resolve(workspacePath, destination.replaceAll('\\', '/'));

@@ -102,7 +102,11 @@ describe('icl run --on docker', () => {
     );
     const result = await icl(['run', 'crash.py', '--on', 'docker']);
     expect(result).toEqual({ stdout: '', stderr: 'boom\n', exitCode: 3 });
-    const left = await docker.listContainers({ all: true, filters: { label: ['icl.dev/managed=true'] } });
+    // Only this file's runs: the daemon may be shared with other ICL tests running at the same time.
+    const runIds = new Set((await recordFiles()).map((file) => file.replace(/\.json$/, '')));
+    expect(runIds.size, 'runs recorded by this file').toBeGreaterThan(0);
+    const managed = await docker.listContainers({ all: true, filters: { label: ['icl.dev/managed=true'] } });
+    const left = managed.filter((container) => runIds.has(container.Labels['icl.dev/run-id'] ?? ''));
     expect(left.map((container) => container.Names)).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { backendTestSuite } from '@icl/backend-testkit';
 import * as vitest from 'vitest';
 import { createDockerBackend } from '../src/index';
-import { baseImage, leftoverContainers, requireDaemon } from './helpers';
+import { baseImage, leftoverContainers, requireDaemon, stagedFilesLeft } from './helpers';
 
 vitest.beforeAll(requireDaemon);
 
@@ -16,5 +16,6 @@ backendTestSuite(vitest, (context) => createDockerBackend({ baseImage }, context
   timeoutScale: 3,
   afterRun: async (handle) => {
     vitest.expect(await leftoverContainers(handle.runId), 'containers left with the run id').toEqual([]);
+    vitest.expect(await stagedFilesLeft(handle), 'staged files left in the run directory').toBe(false);
   },
 });

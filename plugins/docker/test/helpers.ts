@@ -5,6 +5,7 @@ import {
   type BackendContextV1,
   normalizeResourceRequest,
   type Program,
+  type RunHandleV1,
   type RunRequestV1,
   type Runtime,
   runtimeHash,
@@ -38,6 +39,20 @@ export async function leftoverContainers(runId: string): Promise<string[]> {
     filters: { label: ['icl.dev/managed=true', `icl.dev/run-id=${runId}`] },
   });
   return containers.map((container) => `${container.Names.join(',')} (${container.State})`);
+}
+
+/**
+ * Whether the copies of a run's files staged for its bind mounts are still on disk (in the `files`
+ * folder of the run directory its handle names).
+ */
+export async function stagedFilesLeft(handle: RunHandleV1): Promise<boolean> {
+  const directory = handle.data.directory;
+  if (typeof directory !== 'string')
+    throw new Error(`Run ${handle.runId} has no run directory in its handle.`);
+  return fs.access(path.join(directory, 'files')).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** A temporary folder with state, cache and program files for one test file. */

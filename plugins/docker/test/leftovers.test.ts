@@ -6,6 +6,7 @@ import {
   leftoverContainers,
   requireDaemon,
   runRequest,
+  stagedFilesLeft,
   writeProgram,
 } from './helpers';
 
@@ -35,6 +36,7 @@ describe('no container is left behind', () => {
     const state = await backend.cancelRun(handle);
     expect(state.status).toBe('cancelled');
     expect(await leftoverContainers(request.runId)).toEqual([]);
+    expect(await stagedFilesLeft(handle), 'staged files left').toBe(false);
     expect((await backend.getRunState(handle)).status, 'readable after the container is gone').toBe(
       'cancelled',
     );
@@ -52,6 +54,7 @@ describe('no container is left behind', () => {
     const state = await backend.getRunState(handle);
     expect(state.status, state.reason).toBe('timed-out');
     expect(await leftoverContainers(request.runId)).toEqual([]);
+    expect(await stagedFilesLeft(handle), 'staged files left').toBe(false);
   });
 
   test('after a program that crashes, with its output kept', async () => {
@@ -65,6 +68,7 @@ describe('no container is left behind', () => {
     const state = await backend.waitForRun(handle);
     expect(state).toMatchObject({ status: 'failed', exitCode: 1 });
     expect(await leftoverContainers(request.runId)).toEqual([]);
+    expect(await stagedFilesLeft(handle), 'staged files left').toBe(false);
     const logs = { stdout: '', stderr: '' };
     for await (const chunk of backend.readLogs(handle)) logs[chunk.stream] += chunk.text;
     expect(logs.stdout).toBe('about to crash\n');
@@ -100,5 +104,6 @@ describe('no container is left behind', () => {
     for await (const chunk of later.readLogs(handle)) stdout += chunk.text;
     expect(stdout).toBe('before\nafter\n');
     expect(await leftoverContainers(request.runId)).toEqual([]);
+    expect(await stagedFilesLeft(handle), 'staged files left').toBe(false);
   });
 });

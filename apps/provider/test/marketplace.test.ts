@@ -1,0 +1,380 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseDecimalAmount, readDeployManifest } from '@icl/manifest';
+import {
+  createMarketplaceClient,
+  type MarketplaceClient,
+  NoQualifyingProviderError,
+} from '@icl/plugin-marketplace';
+import {
+  generateMarketplaceKey,
+  MarketplaceRequestError,
+  OrderBookClient,
+  ProviderClient,
+} from '@icl/plugin-marketplace/protocol';
+import Dockerode from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  eventually,
+  freePort,
+  httpGet,
+  type MarketProcess,
+  startOrderBookProcess,
+  startProviderProcess,
+  type TestProvider,
+} from './market-processes';
+
+const image = process.env.ICL_TEST_DOCKER_BASE_IMAGE ?? 'icl-testbed/python:bookworm';
+const docker = new Dockerode();
+
+/** Three providers: the community one is cheapest, but only the two secured ones have A100/H100s. */
+const providers: TestProvider[] = [
+  {
+    name: 'east',
+    region: 'us-east',
+    tier: 1,
+    gpu: { model: 'a100', ram: '80Gi', interface: 'sxm', count: 2, price: '1.5' },
+  },
+  {
+    name: 'west',
+    region: 'eu-west',
+    tier: 2,
+    gpu: { model: 'h100', ram: '80Gi', interface: 'sxm', count: 2, price: '1.2' },
+  },
+  {
+    name: 'community',
+    region: 'us-west',
+    tier: 5,
+    gpu: { model: 'rtx4090', ram: '24Gi', interface: 'pcie', count: 1, price: '0.3' },
+  },
+];
+
+/** A web service on one GPU of the models given, secured tiers, at most 3 USDT an hour. */
+function deployManifest(models: string[], duration = '1h'): string {
+  return `version: "1.0"
+services:
+  web:
+    image: ${image}
+    command: ["python3", "-u", "-c", "import http.server; print('serving', flush=True); http.server.test(HandlerClass=http.server.SimpleHTTPRequestHandler, port=8080, bind='0.0.0.0')"]
+    env:
+      - GREETING=hello
+    expose:
+      - port: 8080
+        as: 8080
+        to:
+          - global: true
+profiles:
+  name: web
+  duration: ${duration}
+  mode: provider
+  tiers: [secured]
+  compute:
+    web:
+      resources:
+        cpu:
+          units: 0.5
+        memory:
+          size: 256Mi
+        storage:
+          size: 1Gi
+        gpu:
+          units: 1
+          attributes:
+            vendor:
+              nvidia:
+${models.map((model) => `                - model: ${model}`).join('\n')}
+  placement:
+    anywhere:
+      pricing:
+        web:
+          token: USDT
+          amount: 3
+deployment:
+  web:
+    anywhere:
+      profile: web
+      count: 1
+`;
+}
+
+let root: string;
+let orderBook: MarketProcess;
+let orderBookPort: number;
+const running = new Map<string, MarketProcess>();
+const ports = new Map<string, number>();
+let market: MarketplaceClient;
+let manifestFile: string;
+const operator = generateMarketplaceKey();
+
+async function containersOfLease(leaseId: string): Promise<string[]> {
+  const containers = await docker.listContainers({
+    all: true,
+    filters: { label: [`icl.dev/lease-id=${leaseId}`] },
+  });
+  return containers.map((container) => container.State);
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'icl-market-test-'));
+  orderBookPort = await freePort();
+  orderBook = await startOrderBookProcess({
+    stateDirectory: path.join(root, 'order-book'),
+    port: orderBookPort,
+    operators: [operator.address],
+  });
+  for (const provider of providers) {
+    ports.set(provider.name, await freePort());
+    running.set(
+      provider.name,
+      await startProviderProcess({
+        root,
+        orderBook: orderBook.url,
+        port: ports.get(provider.name)!,
+        provider,
+      }),
+    );
+  }
+  market = await createMarketplaceClient(
+    { orderBook: orderBook.url, bidWindowSeconds: 5 },
+    path.join(root, 'tenant'),
+  );
+  await new OrderBookClient(orderBook.url, operator).credit(market.address, { denom: 'USDT', amount: '100' });
+  manifestFile = path.join(root, 'deploy.yaml');
+  await writeFile(manifestFile, deployManifest(['a100', 'h100']));
+  // Every provider has registered before the first order.
+  await eventually(
+    async () => ((await market.orderBook.providers()).length === 3 ? true : undefined),
+    'three providers',
+  );
+});
+
+afterAll(async () => {
+  for (const process of running.values()) await process.stop().catch(() => undefined);
+  await orderBook?.stop().catch(() => undefined);
+  for (const container of await docker.listContainers({
+    all: true,
+    filters: { label: ['icl.dev/lease-id'] },
+  })) {
+    if (
+      container.Labels['icl.dev/provider'] &&
+      [...running.values()].some((process) => process.address === container.Labels['icl.dev/provider'])
+    ) {
+      await docker
+        .getContainer(container.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
+    }
+  }
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('a marketplace of three providers on loopback', () => {
+  it('leases from the cheapest qualifying provider; the service answers, logs stream, and close returns the unspent escrow', async () => {
+    const balanceBefore = parseDecimalAmount(
+      (await market.orderBook.account(market.address)).balances.USDT!,
+    )!;
+    const { leases } = await market.deploy(await readDeployManifest(manifestFile));
+    const [{ lease, uris, match }] = leases as [(typeof leases)[number]];
+
+    // west (H100, 1.2/h for the GPU) is cheaper than east (A100, 1.5/h); community is cheapest but tier 5 with an RTX 4090.
+    expect(lease.provider).toBe(running.get('west')!.address);
+    expect(match.candidates.map((candidate) => candidate.provider)).toEqual([
+      running.get('west')!.address,
+      running.get('east')!.address,
+    ]);
+    expect(match.rejections).toEqual([
+      expect.objectContaining({
+        provider: running.get('community')!.address,
+        rule: 'tier',
+        reason: 'is tier 5; the order allows tiers 1, 2, 3',
+      }),
+    ]);
+    // 0.5 CPU × 0.1 + 0.25 GiB × 0.01 + 1 GiB × 0.001 + one H100 × 1.2 per hour, for one hour.
+    expect(lease.price.amount).toBe('1.253500000000000000');
+    expect(lease.escrow.deposited).toBe('1.253500000000000000');
+
+    const [uri] = uris.web!;
+    expect(uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const answer = await httpGet(`${uri}/`);
+    expect(answer.status).toBe(200);
+
+    // Logs: what the service printed at start, then, while following, the request made after.
+    const following = new AbortController();
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const line of market.leaseLogs(lease.id, { follow: true, signal: following.signal })) {
+        seen.push(`${line.service}[${line.replica}] ${line.stream}: ${line.text}`);
+      }
+    })();
+    await eventually(
+      async () => (seen.some((line) => line.includes('stdout: serving')) ? true : undefined),
+      'the start line',
+    );
+    expect((await httpGet(`${uri}/streamed-while-following`)).status).toBe(404);
+    await eventually(
+      async () =>
+        seen.some(
+          (line) => line.startsWith('web[0] stderr: ') && line.includes('"GET /streamed-while-following'),
+        )
+          ? true
+          : undefined,
+      'the request in the followed logs',
+    );
+    following.abort();
+    await reading;
+
+    expect(await containersOfLease(lease.id)).toEqual(['running']);
+    const closed = await market.closeLease(lease.id);
+    expect(closed.state).toBe('closed');
+    expect(closed.end).toBe('closed-by-tenant');
+    const deposited = parseDecimalAmount(closed.escrow.deposited)!;
+    const spent = parseDecimalAmount(closed.escrow.spent)!;
+    const returned = parseDecimalAmount(closed.escrow.returned)!;
+    expect(spent).toBeGreaterThan(0n);
+    expect(spent + returned).toBe(deposited);
+    // USDT has 6 decimals at this order book: nothing finer moves.
+    expect(spent % 10n ** 12n).toBe(0n);
+    expect(parseDecimalAmount((await market.orderBook.account(market.address)).balances.USDT!)).toBe(
+      balanceBefore - spent,
+    );
+    expect(parseDecimalAmount((await market.orderBook.account(lease.provider)).balances.USDT!)).toBe(spent);
+    await eventually(
+      async () => ((await containersOfLease(lease.id)).length === 0 ? true : undefined),
+      'the container to be removed',
+    );
+    await expect(fetch(uri!, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+  });
+
+  it('fails a manifest no provider can satisfy, with each provider and its reason', async () => {
+    await writeFile(path.join(root, 'l40s.yaml'), deployManifest(['l40s']));
+    const attempt = market.deploy(await readDeployManifest(path.join(root, 'l40s.yaml')));
+    const error = await attempt.then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(NoQualifyingProviderError.isInstance(error)).toBe(true);
+    const rejections = (error as NoQualifyingProviderError).rejections;
+    expect(rejections.map((rejection) => [rejection.provider, rejection.rule]).sort()).toEqual(
+      [
+        [running.get('east')!.address, 'gpu'],
+        [running.get('west')!.address, 'gpu'],
+        [running.get('community')!.address, 'tier'],
+      ].sort(),
+    );
+    expect((error as Error).message).toContain(
+      `${running.get('east')!.address}: has no GPU the order accepts (nvidia l40s); it has nvidia a100 80Gi sxm free [gpu]`,
+    );
+    // The order was withdrawn, so providers hold nothing back for it.
+    const orders = await market.orderBook.orders({ tenant: market.address });
+    expect(orders.at(-1)!.state).toBe('closed');
+  });
+
+  it("refuses another tenant's key: it can neither read the lease's logs nor close it (403)", async () => {
+    const { leases } = await market.deploy(await readDeployManifest(manifestFile));
+    const { lease, uris } = leases[0]!;
+    const intruder = generateMarketplaceKey();
+    const asIntruder = new ProviderClient(lease.providerUri, intruder);
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'accepted',
+        (error: unknown) => (MarketplaceRequestError.isInstance(error) ? error.status : error),
+      );
+    expect(
+      await refusal(
+        (async () => {
+          for await (const _line of asIntruder.logs(lease.id)) {
+            /* reading */
+          }
+        })(),
+      ),
+    ).toBe(403);
+    expect(await refusal(asIntruder.status(lease.id))).toBe(403);
+    expect(await refusal(asIntruder.close(lease.id))).toBe(403);
+    expect(await refusal(new OrderBookClient(orderBook.url, intruder).closeLease(lease.id))).toBe(403);
+    // Unsigned requests are not even considered.
+    expect((await fetch(`${lease.providerUri}/leases/${lease.id}/logs`)).status).toBe(401);
+
+    expect((await httpGet(`${uris.web![0]}/`)).status).toBe(200);
+    expect((await market.orderBook.lease(lease.id)).state).toBe('active');
+    await market.closeLease(lease.id);
+  });
+
+  it('loses neither the lease nor its running service when the order book and the winning provider are killed and restarted', async () => {
+    const { leases } = await market.deploy(await readDeployManifest(manifestFile));
+    const { lease, uris } = leases[0]!;
+    const winner = providers.find((provider) => running.get(provider.name)!.address === lease.provider)!;
+    const before = await new ProviderClient(lease.providerUri, market.key).status(lease.id);
+
+    await running.get(winner.name)!.kill();
+    await orderBook.kill();
+    // The service runs on while both are down.
+    expect((await httpGet(`${uris.web![0]}/`)).status).toBe(200);
+
+    orderBook = await startOrderBookProcess({
+      stateDirectory: path.join(root, 'order-book'),
+      port: orderBookPort,
+      operators: [operator.address],
+    });
+    running.set(
+      winner.name,
+      await startProviderProcess({
+        root,
+        orderBook: orderBook.url,
+        port: ports.get(winner.name)!,
+        provider: winner,
+      }),
+    );
+
+    const afterRestart = await market.orderBook.lease(lease.id);
+    expect(afterRestart).toMatchObject({
+      id: lease.id,
+      state: 'active',
+      provider: lease.provider,
+      escrow: { deposited: lease.escrow.deposited },
+    });
+    expect((await market.orderBook.order(lease.orderId)).state).toBe('matched');
+    expect((await market.orderBook.bids(lease.orderId)).find((bid) => bid.id === lease.bidId)?.state).toBe(
+      'won',
+    );
+
+    const status = await new ProviderClient(lease.providerUri, market.key).status(lease.id);
+    expect(status.state).toBe('ready');
+    expect(status.services[0]!.uris).toEqual(before.services[0]!.uris);
+    expect(status.services[0]!.replicas[0]!.status).toBe('running');
+    expect((await httpGet(`${uris.web![0]}/`)).status).toBe(200);
+    const events = await market.leaseEvents(lease.id);
+    expect(events.map((event) => event.type)).toContain('provider-restarted');
+    expect(events.find((event) => event.type === 'provider-restarted')!.message).toBe(
+      'The provider restarted and adopted 1 of 1 running replicas.',
+    );
+    expect(await containersOfLease(lease.id)).toEqual(['running']);
+
+    const closed = await market.closeLease(lease.id);
+    expect(closed.state).toBe('closed');
+    await eventually(
+      async () => ((await containersOfLease(lease.id)).length === 0 ? true : undefined),
+      'the container to be removed',
+    );
+  });
+
+  it('ends a lease at the end of its duration: the service stops and the provider is paid the whole escrow', async () => {
+    await writeFile(path.join(root, 'short.yaml'), deployManifest(['a100', 'h100'], '6s'));
+    const { leases } = await market.deploy(await readDeployManifest(path.join(root, 'short.yaml')));
+    const { lease, uris } = leases[0]!;
+    expect((await httpGet(`${uris.web![0]}/`)).status).toBe(200);
+    const expired = await eventually(async () => {
+      const current = await market.orderBook.lease(lease.id);
+      return current.state === 'closed' ? current : undefined;
+    }, 'the lease to expire');
+    expect(expired.end).toBe('expired');
+    expect(expired.escrow.spent).toBe(expired.escrow.deposited);
+    expect(expired.escrow.returned).toBe('0.000000000000000000');
+    await eventually(
+      async () => ((await containersOfLease(lease.id)).length === 0 ? true : undefined),
+      'the container to be removed',
+    );
+    const events = await market.leaseEvents(lease.id);
+    expect(events.at(-1)).toMatchObject({ type: 'lease-expired' });
+  });
+});

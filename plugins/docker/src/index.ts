@@ -5,3 +5,8 @@
  */
 export { createDockerBackend } from './create-docker-backend';
 export type { DockerBackendSettings } from './docker-backend-settings';
+export {
+  createDockerImageBuilder,
+  type DockerImageBuilder,
+  type DockerImageBuilderSettings,
+} from './docker-image-builder';

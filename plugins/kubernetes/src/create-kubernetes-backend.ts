@@ -56,7 +56,7 @@ export function createKubernetesBackend(
     settings: checked,
     context: context ?? defaultContext(name),
     connection: new KubernetesConnection(checked, options.kubeconfig, name),
-    images: new RuntimeImages(checked, options.imageBuilder),
+    images: new RuntimeImages(checked, options.imageBuilder ?? dockerImageBuilder(checked)),
     ...(options.kubeconfig === undefined ? {} : { kubeconfigContent: options.kubeconfig }),
   });
 }
@@ -68,5 +68,25 @@ function defaultContext(name: string): BackendContextV1 {
   return {
     stateDirectory: path.join(state, 'icl', 'backends', name),
     cacheDirectory: path.join(cache, 'icl', 'backends', name),
+  };
+}
+
+/**
+ * The default image builder: the Docker daemon at `DOCKER_HOST` (or the default socket), through
+ * `@icl/plugin-docker`, imported only when a runtime first needs a build. Builds start from the image
+ * runs use (the `image` setting).
+ */
+function dockerImageBuilder(settings: KubernetesBackendSettings): RuntimeImageBuilder {
+  let builder: Promise<RuntimeImageBuilder> | undefined;
+  const load = () => {
+    builder ??= import('@icl/plugin-docker').then(({ createDockerImageBuilder }) =>
+      createDockerImageBuilder(settings.image ? { baseImage: settings.image } : {}),
+    );
+    return builder;
+  };
+  return {
+    build: async (request, options) => (await load()).build(request, options),
+    save: async (image) => (await load()).save(image),
+    push: async (image, target, options) => (await load()).push!(image, target, options),
   };
 }

@@ -1,0 +1,60 @@
+import type { ServerAllocation, UnallocatedServer } from '@icl/core';
+import type { ConditionUpdate } from './resource-condition';
+
+/** The `Allocated` condition's reason for each cause the optimizer gives for leaving a server out. */
+const reasonOfCause: Record<UnallocatedServer['cause'], string> = {
+  'unknown-service-class': 'UnknownServiceClass',
+  'no-target': 'NoTarget',
+  'unknown-model': 'UnknownModel',
+  'invalid-load': 'InvalidLoad',
+  'no-feasible-accelerator': 'NoFeasibleAccelerator',
+  capacity: 'InsufficientCapacity',
+};
+
+/** `Allocated=True`, saying what the server got. */
+export function allocatedCondition(allocation: ServerAllocation): ConditionUpdate {
+  const shares = allocation.shares
+    ? allocation.shares.map((share) => `${share.replicas} × ${share.accelerator}`).join(' + ')
+    : `${allocation.replicas} × ${allocation.accelerator}`;
+  return {
+    type: 'Allocated',
+    status: 'True',
+    reason: 'Optimized',
+    message: `${shares}, batch ${allocation.maxBatch}, ITL ${allocation.interTokenLatencyMilliseconds.toFixed(2)} ms, wait ${allocation.waitMilliseconds.toFixed(2)} ms, cost ${allocation.cost.toFixed(2)} per hour.`,
+  };
+}
+
+/** `Allocated=False` with the optimizer's reason, or a plain one when the optimizer gave none. */
+export function leftOutCondition(left: UnallocatedServer | undefined, solver: string): ConditionUpdate {
+  if (!left) {
+    return {
+      type: 'Allocated',
+      status: 'False',
+      reason: 'NotAllocated',
+      message: `The optimizer (${solver}) did not allocate this server and gave no reason; desiredAlloc is left as it was.`,
+    };
+  }
+  return {
+    type: 'Allocated',
+    status: 'False',
+    reason: reasonOfCause[left.cause] ?? 'NotAllocated',
+    message: `${left.reason} desiredAlloc is left as it was.`,
+  };
+}
+
+/** `Valid`, from the problem found in the spec (if any). */
+export function validCondition(problem: string | undefined): ConditionUpdate {
+  return problem
+    ? {
+        type: 'Valid',
+        status: 'False',
+        reason: 'InvalidSpec',
+        message: `${problem} The resource is left out of the optimization until it is fixed.`,
+      }
+    : {
+        type: 'Valid',
+        status: 'True',
+        reason: 'ValidSpec',
+        message: 'The spec is taken into the optimization.',
+      };
+}

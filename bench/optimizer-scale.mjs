@@ -10,6 +10,7 @@
 // Build first: pnpm --filter @icl/optimizer build. Usage: node bench/optimizer-scale.mjs [sizes…]
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { sharedFixturesDirectory } from '../tooling/testbed/shared-fixtures.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const optimizer = await import(pathToFileURL(path.join(root, 'packages/optimizer/dist/index.js')).href);
@@ -195,7 +196,7 @@ if (runDirectly) await main();
 
 /** Inferno's own samples, next to the numbers Inferno's solvers give on them (measured with its code). */
 async function infernoSamples() {
-  const samples = path.resolve(root, '../shared/fixtures/inferno');
+  const samples = sharedFixturesDirectory('inferno');
   const inferno = {
     small: 'greedy 6/15 placed, cost 1439; MILP: "infeasible"',
     large: 'greedy 26/27 placed, cost 16122; MILP: times out after 60 s',

@@ -1,11 +1,11 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { sharedFixturesDirectory } from '../../../tooling/testbed/shared-fixtures.mjs';
 import { createSandbox } from './icl-process';
 
 /** Inferno's fixtures, shared beside the repository. */
-const inferno = fileURLToPath(new URL('../../../../shared/fixtures/inferno/', import.meta.url));
+const inferno = `${sharedFixturesDirectory('inferno')}/`;
 
 describe('icl optimize', () => {
   test('prints a row per server and the totals, solving as optimizer-data.json says (unlimited here)', async () => {

@@ -1,5 +1,4 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { AllocationSolution } from '@icl/core';
 import {
   type InfernoAllocationData,
@@ -11,12 +10,11 @@ import {
   solutionToInferno,
   solveAllocation,
 } from '@icl/optimizer';
+import { sharedFixturesDirectory } from '../../../tooling/testbed/shared-fixtures.mjs';
 import { createResource } from './testbed-cluster';
 
 /** Inferno's fixtures, shared beside the repository. */
-export const infernoFixtures = fileURLToPath(
-  new URL('../../../../shared/fixtures/inferno/', import.meta.url),
-);
+export const infernoFixtures = `${sharedFixturesDirectory('inferno')}/`;
 
 /** Inferno's controller samples, as `kubectl apply -k` takes them. */
 export const controllerSamples = `${infernoFixtures}controller-samples`;

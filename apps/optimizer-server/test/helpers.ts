@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
+import { sharedFixturesDirectory } from '../../../tooling/testbed/shared-fixtures.mjs';
 import { type RunningOptimizerServer, startOptimizerServer } from '../src/index';
 
 /** Inferno's fixtures, shared beside the repository (read only). */
-export const infernoFixtures = fileURLToPath(
-  new URL('../../../../shared/fixtures/inferno/', import.meta.url),
-);
+export const infernoFixtures = `${sharedFixturesDirectory('inferno')}/`;
 
 /** A fixture file, parsed. */
 export function readFixture<T = Record<string, unknown>>(relativePath: string): T {

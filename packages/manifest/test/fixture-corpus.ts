@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sharedFixturesDirectory } from '../../../tooling/testbed/shared-fixtures.mjs';
 
 /**
  * The shared SDL/ICL fixture corpus (`../shared/fixtures/sdl` next to the repository, or
@@ -8,9 +8,7 @@ import { fileURLToPath } from 'node:url';
  * listing, so a fixture added to the corpus is tested without editing a test; a file no rule covers is
  * reported as unclassified (and fails a test) instead of being skipped.
  */
-export const fixturesRoot =
-  process.env.ICL_SDL_FIXTURES ??
-  join(dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures/sdl');
+export const fixturesRoot = process.env.ICL_SDL_FIXTURES ?? sharedFixturesDirectory('sdl');
 
 /** What the reference implementations say about an input, and what our parser must say. */
 export interface ValidInput {

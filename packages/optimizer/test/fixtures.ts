@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { AllocationProblem } from '@icl/core';
+import { sharedFixturesDirectory } from '../../../tooling/testbed/shared-fixtures.mjs';
 import { infernoSystemToProblem, readInfernoDirectory } from '../src/index';
 
 /** Inferno's fixtures, shared beside the repository (read only). */
-export const infernoFixtures = fileURLToPath(
-  new URL('../../../../shared/fixtures/inferno/', import.meta.url),
-);
+export const infernoFixtures = `${sharedFixturesDirectory('inferno')}/`;
 
 /** The sample sets with an expected unlimited solution. */
 export const sampleSets = ['small', 'large', 'large-light'] as const;

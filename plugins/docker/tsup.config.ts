@@ -94,7 +94,8 @@ export default defineConfig({
   sourcemap: true,
   // dockerode and docker-modem are bundled (into a chunk loaded on first use) so the stubs above
   // can stand in for their heavy parts; they stay dependencies for those parts and for the types.
-  noExternal: ['dockerode', 'docker-modem'],
+  // @icl/backend-kit is bundled too, so `icl run --on docker` loads no more files than before.
+  noExternal: ['dockerode', 'docker-modem', '@icl/backend-kit'],
   // Bundled CommonJS code calls require(), which an ES module does not have.
   banner: {
     js: "import { createRequire as __iclCreateRequire } from 'node:module';\nconst require = __iclCreateRequire(import.meta.url);",

@@ -1,6 +1,6 @@
+import { workspacePath } from '@icl/backend-kit';
 import type { RunRequestV1 } from '@icl/core';
 import type { ContainerCreateOptions, DeviceRequest, MountSettings } from 'dockerode';
-import { workspacePath } from './workspace-archive';
 
 /** Labels that mark what ICL created, so leftovers can be found (`docker ps -a --filter label=icl.dev/managed`). */
 export const iclLabels = {

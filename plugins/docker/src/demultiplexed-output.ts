@@ -1,14 +1,7 @@
 import { PassThrough } from 'node:stream';
+import type { OutputBytes } from '@icl/backend-kit';
 import type { LogStream } from '@icl/core';
 import type Dockerode from 'dockerode';
-
-/** Raw output of one stream of a container: bytes, not text, so callers decode across chunk borders. */
-export interface OutputBytes {
-  /** The stream the bytes were written to. */
-  stream: LogStream;
-  /** The bytes, in order within their stream. */
-  bytes: Buffer;
-}
 
 /** How much undelivered output is held before the daemon's stream is paused. */
 const bufferedBytesLimit = 8 * 1024 * 1024;

@@ -1,7 +1,16 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { TextDecoder } from 'node:util';
+import {
+  abortable,
+  anySignal,
+  type ContainerCommand,
+  checkRunId,
+  checkServiceOptions,
+  containerCommand,
+  LogDecoder,
+  resultPath,
+} from '@icl/backend-kit';
 import {
   type BackendCapabilitiesV1,
   type BackendContextV1,
@@ -11,11 +20,9 @@ import {
   isTerminalRunStatus,
   type JsonValue,
   type LogChunk,
-  type LogStream,
   type ReadLogsOptionsV1,
   ResourceUnavailableError,
   type RunHandleV1,
-  RunNotFoundError,
   type RunRequestV1,
   type RunState,
   type ServiceOptions,
@@ -23,9 +30,8 @@ import {
   UnsupportedCapabilityError,
 } from '@icl/core';
 import type Dockerode from 'dockerode';
-import { type ContainerCommand, containerCommand, resultPath } from './container-command';
 import { containerName, containerSpecification } from './container-specification';
-import { demultiplexedOutput, type OutputBytes } from './demultiplexed-output';
+import { demultiplexedOutput } from './demultiplexed-output';
 import { dockerErrorMessage, dockerStatusCode } from './docker-api-error';
 import type { DockerBackendSettings } from './docker-backend-settings';
 import type { DockerConnection } from './docker-connection';
@@ -35,7 +41,7 @@ import { fileShippingMethod, isSelinuxEnforcing } from './file-shipping-method';
 import { gpuDeviceRequests, hasNvidiaRuntime, noGpuRuntimeError } from './gpu-device-requests';
 import { probeGpus } from './gpu-probe';
 import { OutputCapture } from './output-capture';
-import { persistContainerOutput, readPersistedOutput } from './persisted-output';
+import { persistContainerOutput } from './persisted-output';
 import { dockerTimestamp, type FunctionResult, runOutcome } from './run-outcome';
 import { RuntimeImages } from './runtime-images';
 import { serviceEndpoints } from './service-endpoints';
@@ -46,7 +52,6 @@ import { timeoutCommand } from './timeout-command';
 import { unseenFilesError } from './unseen-files-error';
 import { shipsFolders, workspaceArchiveEntries } from './workspace-archive';
 
-const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const defaultReadinessTimeout = 60_000;
 
 /**
@@ -113,13 +118,7 @@ export class DockerBackend implements BackendV1 {
   }
 
   async startRun(request: RunRequestV1, options: StartRunOptionsV1 = {}): Promise<RunHandleV1> {
-    if (!runIdPattern.test(request.runId)) {
-      throw new InvalidArgumentError({
-        argument: 'runId',
-        message: `Invalid run id "${request.runId}".`,
-        hint: 'Use letters, digits, dots, dashes and underscores only, starting with a letter or digit.',
-      });
-    }
+    checkRunId(request.runId);
     const service = request.program.service;
     if (service) checkServiceOptions(service);
     const command = containerCommand(request.program);
@@ -155,14 +154,7 @@ export class DockerBackend implements BackendV1 {
       : undefined;
 
     const directory = new DockerRunDirectory(path.join(this.#runsDirectory, request.runId));
-    // Recursive mkdir names the first folder it created, so none means the run's folder existed.
-    if ((await fs.mkdir(directory.root, { recursive: true })) === undefined) {
-      throw new InvalidArgumentError({
-        argument: 'runId',
-        message: `A run with id ${request.runId} already exists in ${this.#runsDirectory}.`,
-        hint: 'Give every run a new id.',
-      });
-    }
+    await directory.create();
     const record: DockerRunRecord = {
       containerName: containerName(request.runId),
       image,
@@ -252,28 +244,19 @@ export class DockerBackend implements BackendV1 {
 
   async *readLogs(handle: RunHandleV1, options: ReadLogsOptionsV1 = {}): AsyncGenerator<LogChunk> {
     const directory = this.#directory(handle);
-    const decoders: Record<LogStream, TextDecoder> = {
-      stdout: new TextDecoder('utf-8'),
-      stderr: new TextDecoder('utf-8'),
-    };
-    const offsets: Record<LogStream, number> = { stdout: 0, stderr: 0 };
-    const decode = (output: OutputBytes): LogChunk | undefined => {
-      offsets[output.stream] += output.bytes.length;
-      const text = decoders[output.stream].decode(output.bytes, { stream: true });
-      return text ? { stream: output.stream, text } : undefined;
-    };
+    const decoder = new LogDecoder();
     const signal = anySignal(options.signal, this.#closing.signal);
 
     let final = await directory.readFinalState();
     const capture = this.#captures.get(handle.runId);
     if (!final && capture) {
-      for await (const output of capture.read(offsets, options.follow ?? false, signal)) {
-        const chunk = decode(output);
+      for await (const output of capture.read(decoder.offsets, options.follow ?? false, signal)) {
+        const chunk = decoder.decode(output);
         if (chunk) yield chunk;
       }
       if (signal.aborted) return;
       if (!options.follow) {
-        yield* flush(decoders);
+        yield* decoder.flush();
         return;
       }
       final = await this.waitForRun(handle, { signal });
@@ -290,7 +273,7 @@ export class DockerBackend implements BackendV1 {
       if (source) {
         try {
           for await (const output of demultiplexedOutput(docker, source, signal)) {
-            const chunk = decode(output);
+            const chunk = decoder.decode(output);
             if (chunk) yield chunk;
           }
         } catch (error) {
@@ -302,19 +285,19 @@ export class DockerBackend implements BackendV1 {
       }
       if (signal.aborted) return;
       if (source && !options.follow) {
-        yield* flush(decoders);
+        yield* decoder.flush();
         return;
       }
       // The container has stopped or is gone: make sure its end and complete output are recorded, then
       // deliver whatever the live stream did not.
       final = await this.waitForRun(handle, { signal });
     }
-    for await (const output of readPersistedOutput(directory, offsets)) {
+    for await (const output of directory.readOutput(decoder.offsets)) {
       if (signal.aborted) return;
-      const chunk = decode(output);
+      const chunk = decoder.decode(output);
       if (chunk) yield chunk;
     }
-    yield* flush(decoders);
+    yield* decoder.flush();
   }
 
   async waitForRun(handle: RunHandleV1, options: { signal?: AbortSignal } = {}): Promise<RunState> {
@@ -625,36 +608,7 @@ export class DockerBackend implements BackendV1 {
   }
 
   async #record(handle: RunHandleV1, directory: DockerRunDirectory): Promise<DockerRunRecord> {
-    const record = await directory.readRecord();
-    if (!record) {
-      throw new RunNotFoundError({
-        runId: handle.runId,
-        message: `The docker backend has no record of run ${handle.runId} (looked in ${directory.root}).`,
-        hint: 'The run directory was removed, or the run was started with another state directory.',
-      });
-    }
-    return record;
-  }
-}
-
-function checkServiceOptions(service: ServiceOptions): void {
-  const ports = service.ports ?? [];
-  for (const port of ports) {
-    if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-      throw new InvalidArgumentError({
-        argument: 'service.ports',
-        message: `${JSON.stringify(port)} is not a port number.`,
-        hint: 'Give the ports the program listens on, between 1 and 65535, for example --port 8080.',
-      });
-    }
-  }
-  const readinessPort = service.readiness?.port;
-  if (readinessPort !== undefined && !ports.includes(readinessPort)) {
-    throw new InvalidArgumentError({
-      argument: 'service.readiness.port',
-      message: `The readiness port ${readinessPort} is not one of the service's ports (${ports.join(', ') || 'none'}).`,
-      hint: 'Check a port the service publishes, or add it to the ports.',
-    });
+    return directory.requireRecord(handle.runId, 'docker');
   }
 }
 
@@ -746,34 +700,4 @@ async function imageExists(docker: Dockerode, image: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function* flush(decoders: Record<LogStream, TextDecoder>): Generator<LogChunk> {
-  for (const stream of ['stdout', 'stderr'] as const) {
-    const text = decoders[stream].decode();
-    if (text) yield { stream, text };
-  }
-}
-
-function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal {
-  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  return present.length === 1 ? present[0]! : AbortSignal.any(present);
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const abort = () => reject(signal.reason);
-    signal.addEventListener('abort', abort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', abort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', abort);
-        reject(error);
-      },
-    );
-  });
 }

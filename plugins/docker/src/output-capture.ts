@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
+import type { OutputBytes } from '@icl/backend-kit';
 import type { LogStream } from '@icl/core';
 import type Dockerode from 'dockerode';
-import { demultiplexedOutput, type OutputBytes } from './demultiplexed-output';
+import { demultiplexedOutput } from './demultiplexed-output';
 import type { DockerRunDirectory } from './docker-run-directory';
-import { readPersistedOutput } from './persisted-output';
 
 /**
  * The output of a container attached to before it starts, written straight into the run directory's
@@ -50,8 +50,8 @@ export class OutputCapture {
       stderr: true,
     })) as NodeJS.ReadableStream;
     const files = {
-      stdout: await fs.open(directory.stdout, 'w'),
-      stderr: await fs.open(directory.stderr, 'w'),
+      stdout: await fs.open(directory.output('stdout'), 'w'),
+      stderr: await fs.open(directory.output('stderr'), 'w'),
     };
     return new OutputCapture(directory, async (capture, signal) => {
       try {
@@ -92,7 +92,7 @@ export class OutputCapture {
       const ended = this.#ended;
       const changed = this.#nextChange();
       let progressed = false;
-      for await (const output of readPersistedOutput(this.#directory, position)) {
+      for await (const output of this.#directory.readOutput(position)) {
         position[output.stream] += output.bytes.length;
         progressed = true;
         yield output;

@@ -1,5 +1,6 @@
+import type { StopRequest } from '@icl/backend-kit';
 import type { JsonValue, RunState } from '@icl/core';
-import type { DockerRunRecord, StopRequest } from './docker-run-directory';
+import type { DockerRunRecord } from './docker-run-directory';
 
 /** What the daemon says about a container that has stopped (`docker inspect` `.State`). */
 export interface StoppedContainerState {

@@ -1,8 +1,8 @@
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { workspacePath } from '@icl/backend-kit';
 import type { MountSettings } from 'dockerode';
 import type { TarEntry } from './tar-archive';
-import { workspacePath } from './workspace-archive';
 
 const workspaceName = workspacePath.slice(1);
 

@@ -1,13 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { iclPath, workspacePath } from '@icl/backend-kit';
 import { InvalidArgumentError, type RunRequestV1 } from '@icl/core';
 import type { TarEntry } from './tar-archive';
-
-/** The program's working directory in the container. */
-export const workspacePath = '/workspace';
-
-/** Where ICL's own files for a run live in the container (function parameters and result). */
-export const iclPath = '/icl';
 
 /**
  * What a run ships into its container, as entries of one archive extracted at `/` before the

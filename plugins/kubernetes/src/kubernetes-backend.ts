@@ -1,6 +1,13 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { TextDecoder } from 'node:util';
+import {
+  abortable,
+  anySignal,
+  checkRunId,
+  checkServiceOptions,
+  LogDecoder,
+  type StopRequest,
+} from '@icl/backend-kit';
 import {
   type BackendCapabilitiesV1,
   type BackendContextV1,
@@ -13,7 +20,6 @@ import {
   type LogStream,
   type ReadLogsOptionsV1,
   type RunHandleV1,
-  RunNotFoundError,
   type RunRequestV1,
   type RunState,
   type ServiceOptions,
@@ -27,11 +33,7 @@ import type { KubernetesBackendSettings } from './kubernetes-backend-settings';
 import type { KubernetesClient, KubernetesConnection } from './kubernetes-connection';
 import { kubernetesInventory } from './kubernetes-inventory';
 import { KubernetesPermissionError } from './kubernetes-permission-error';
-import {
-  KubernetesRunDirectory,
-  type KubernetesRunRecord,
-  type StopRequest,
-} from './kubernetes-run-directory';
+import { KubernetesRunDirectory, type KubernetesRunRecord } from './kubernetes-run-directory';
 import { createOutputMarker } from './output-wrapper';
 import { podOutput } from './pod-output';
 import { programContainerName } from './pod-template';
@@ -43,7 +45,6 @@ import type { RuntimeImages } from './runtime-images';
 import { startPortForward, stopPortForward } from './service-port-forward';
 import { SimulatedNodes } from './simulated-nodes';
 
-const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const defaultReadinessTimeout = 60_000;
 const defaultSchedulingTimeoutSeconds = 20;
 /** How long cancel waits for a run's objects to be gone, beyond the grace period. */
@@ -121,15 +122,9 @@ export class KubernetesBackend implements BackendV1 {
   }
 
   async startRun(request: RunRequestV1, options: StartRunOptionsV1 = {}): Promise<RunHandleV1> {
-    if (!runIdPattern.test(request.runId)) {
-      throw new InvalidArgumentError({
-        argument: 'runId',
-        message: `Invalid run id "${request.runId}".`,
-        hint: 'Use letters, digits, dots, dashes and underscores only, starting with a letter or digit.',
-      });
-    }
+    checkRunId(request.runId);
     const service = request.program.service;
-    if (service) checkServiceOptions(service);
+    if (service) checkServiceOptions(service, { portsRequired: true });
     const client = await this.#connection.client();
     const [gpu, files, image] = await Promise.all([
       this.#placeGpus(request),
@@ -148,14 +143,7 @@ export class KubernetesBackend implements BackendV1 {
     });
     const name = manifests.workload.metadata!.name!;
     const directory = new KubernetesRunDirectory(path.join(this.#runsDirectory, request.runId));
-    // Recursive mkdir names the first folder it created, so none means the run's folder existed.
-    if ((await fs.mkdir(directory.root, { recursive: true })) === undefined) {
-      throw new InvalidArgumentError({
-        argument: 'runId',
-        message: `A run with id ${request.runId} already exists in ${this.#runsDirectory}.`,
-        hint: 'Give every run a new id.',
-      });
-    }
+    await directory.create();
     const record: KubernetesRunRecord = {
       runId: request.runId,
       namespace: client.namespace,
@@ -208,11 +196,7 @@ export class KubernetesBackend implements BackendV1 {
   async *readLogs(handle: RunHandleV1, options: ReadLogsOptionsV1 = {}): AsyncGenerator<LogChunk> {
     const directory = this.#directory(handle);
     const signal = anySignal(options.signal, this.#closing.signal);
-    const decoders: Record<LogStream, TextDecoder> = {
-      stdout: new TextDecoder('utf-8'),
-      stderr: new TextDecoder('utf-8'),
-    };
-    const offsets: Record<LogStream, number> = { stdout: 0, stderr: 0 };
+    const decoder = new LogDecoder();
     const follow = options.follow ?? false;
 
     if (!(await directory.readFinalState())) {
@@ -237,9 +221,8 @@ export class KubernetesBackend implements BackendV1 {
           )) {
             for (const piece of parser.push(bytes)) {
               if (!('stream' in piece)) continue;
-              offsets[piece.stream] += piece.bytes.length;
-              const text = decoders[piece.stream].decode(piece.bytes, { stream: true });
-              if (text) yield { stream: piece.stream, text };
+              const chunk = decoder.decode(piece);
+              if (chunk) yield chunk;
             }
           }
         } catch (error) {
@@ -250,7 +233,7 @@ export class KubernetesBackend implements BackendV1 {
         }
         if (signal.aborted) return;
         if (!follow) {
-          yield* flush(decoders);
+          yield* decoder.flush();
           return;
         }
       } else if (!follow) {
@@ -260,12 +243,12 @@ export class KubernetesBackend implements BackendV1 {
       // the live stream did not.
       await this.waitForRun(handle, { signal });
     }
-    for await (const output of directory.readOutput(offsets)) {
+    for await (const output of directory.readOutput(decoder.offsets)) {
       if (signal.aborted) return;
-      const text = decoders[output.stream].decode(output.bytes, { stream: true });
-      if (text) yield { stream: output.stream, text };
+      const chunk = decoder.decode(output);
+      if (chunk) yield chunk;
     }
-    yield* flush(decoders);
+    yield* decoder.flush();
   }
 
   async waitForRun(handle: RunHandleV1, options: { signal?: AbortSignal } = {}): Promise<RunState> {
@@ -739,15 +722,7 @@ export class KubernetesBackend implements BackendV1 {
   }
 
   async #record(handle: RunHandleV1, directory: KubernetesRunDirectory): Promise<KubernetesRunRecord> {
-    const record = await directory.readRecord();
-    if (!record) {
-      throw new RunNotFoundError({
-        runId: handle.runId,
-        message: `The Kubernetes backend has no record of run ${handle.runId} (looked in ${directory.root}).`,
-        hint: 'The run directory was removed, or the run was started with another state directory.',
-      });
-    }
-    return record;
+    return directory.requireRecord(handle.runId, 'Kubernetes');
   }
 }
 
@@ -769,62 +744,4 @@ function containerStarted(pod: V1Pod): boolean {
 function readinessTarget(service: ServiceOptions): string {
   const port = service.readiness?.port ?? service.ports[0];
   return service.readiness?.path ? `GET ${service.readiness.path} on port ${port}` : `port ${port}`;
-}
-
-function checkServiceOptions(service: ServiceOptions): void {
-  const ports = service.ports ?? [];
-  if (ports.length === 0) {
-    throw new InvalidArgumentError({
-      argument: 'service.ports',
-      message: 'A service needs the port it listens on.',
-      hint: 'Give the ports the program listens on, for example --port 8080.',
-    });
-  }
-  for (const port of ports) {
-    if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-      throw new InvalidArgumentError({
-        argument: 'service.ports',
-        message: `${JSON.stringify(port)} is not a port number.`,
-        hint: 'Give the ports the program listens on, between 1 and 65535, for example --port 8080.',
-      });
-    }
-  }
-  const readinessPort = service.readiness?.port;
-  if (readinessPort !== undefined && !ports.includes(readinessPort)) {
-    throw new InvalidArgumentError({
-      argument: 'service.readiness.port',
-      message: `The readiness port ${readinessPort} is not one of the service's ports (${ports.join(', ')}).`,
-      hint: 'Check a port the service publishes, or add it to the ports.',
-    });
-  }
-}
-
-function* flush(decoders: Record<LogStream, TextDecoder>): Generator<LogChunk> {
-  for (const stream of ['stdout', 'stderr'] as const) {
-    const text = decoders[stream].decode();
-    if (text) yield { stream, text };
-  }
-}
-
-function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal {
-  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  return present.length === 1 ? present[0]! : AbortSignal.any(present);
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const abort = () => reject(signal.reason);
-    signal.addEventListener('abort', abort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', abort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', abort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { iclPath, workspacePath } from './container-command';
+import { iclPath, workspacePath } from '@icl/backend-kit';
 
 /** Where a run's ConfigMap of files is mounted; its `workspace`, `icl` and `root` trees are copied out at start. */
 export const filesMountPath = `${iclPath}/files`;

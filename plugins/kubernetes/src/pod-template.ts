@@ -1,3 +1,4 @@
+import { type ContainerCommand, iclPath, resultPath, workspacePath } from '@icl/backend-kit';
 import { InvalidArgumentError, type RunRequestV1 } from '@icl/core';
 import type {
   V1Container,
@@ -7,7 +8,6 @@ import type {
   V1Volume,
   V1VolumeMount,
 } from '@kubernetes/client-node';
-import { type ContainerCommand, iclPath, resultPath, workspacePath } from './container-command';
 import type { GpuPlacement } from './gpu-placement';
 import type { KubernetesBackendSettings } from './kubernetes-backend-settings';
 import { filesMountPath, wrappedCommand } from './output-wrapper';

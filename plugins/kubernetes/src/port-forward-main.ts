@@ -9,10 +9,10 @@
  * disk or the process list.
  */
 import net from 'node:net';
+import { writeFileAtomically } from '@icl/backend-kit';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { KubernetesBackendSettings } from './kubernetes-backend-settings';
 import { KubernetesConnection } from './kubernetes-connection';
-import { writeAtomically } from './kubernetes-run-directory';
 import { RunObserver } from './run-observer';
 
 /** What the port-forwarding process is asked to do. */
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
       const ports = Object.fromEntries(
         servers.map(([port, server]) => [String(port), (server.address() as net.AddressInfo).port]),
       );
-      await writeAtomically(request.portsFile, JSON.stringify({ process: process.pid, ports }));
+      await writeFileAtomically(request.portsFile, JSON.stringify({ process: process.pid, ports }));
     }
     return { done: observed.workload === undefined };
   }, new AbortController().signal);

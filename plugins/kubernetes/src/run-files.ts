@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { workspacePath } from '@icl/backend-kit';
 import { InvalidArgumentError, type RunRequestV1 } from '@icl/core';
-import { workspacePath } from './container-command';
 
 /** One file a run ships, by its path in the files ConfigMap's volume. */
 export interface RunFile {

@@ -1,6 +1,6 @@
+import { containerCommand } from '@icl/backend-kit';
 import type { RunRequestV1 } from '@icl/core';
 import type { V1ConfigMap, V1Deployment, V1Job, V1Secret, V1Service } from '@kubernetes/client-node';
-import { containerCommand } from './container-command';
 import type { GpuPlacement } from './gpu-placement';
 import type { KubernetesBackendSettings } from './kubernetes-backend-settings';
 import { iclLabels, ownershipLabels } from './ownership-labels';

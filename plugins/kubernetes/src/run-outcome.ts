@@ -1,6 +1,7 @@
+import type { StopRequest } from '@icl/backend-kit';
 import type { JsonValue, RunState } from '@icl/core';
 import type { V1ContainerStatus, V1Deployment, V1Job, V1Pod } from '@kubernetes/client-node';
-import type { KubernetesRunRecord, StopRequest } from './kubernetes-run-directory';
+import type { KubernetesRunRecord } from './kubernetes-run-directory';
 import { programContainerName } from './pod-template';
 import { explainSchedulingFailure } from './scheduling-failure';
 

@@ -1,11 +1,37 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const repository = path.resolve(import.meta.dirname, '../../..');
-const packed = ['packages/core', 'packages/sdk', 'packages/backend-testkit', 'plugins/local', 'apps/cli'];
+
+/**
+ * The folders of the workspace packages a user installs: the CLI and the testkit, and every workspace
+ * package they depend on (not dev dependencies), transitively, as npm will look for them.
+ */
+function publishedClosure(roots: string[]): string[] {
+  const folders = new Map<string, string>();
+  for (const group of ['packages', 'plugins', 'apps', 'tooling']) {
+    for (const name of readdirSync(path.join(repository, group))) {
+      const manifest = path.join(repository, group, name, 'package.json');
+      if (existsSync(manifest))
+        folders.set(JSON.parse(readFileSync(manifest, 'utf8')).name, `${group}/${name}`);
+    }
+  }
+  const chosen = new Set<string>();
+  const visit = (folder: string) => {
+    if (chosen.has(folder)) return;
+    chosen.add(folder);
+    const manifest = JSON.parse(readFileSync(path.join(repository, folder, 'package.json'), 'utf8'));
+    for (const [dependency, version] of Object.entries<string>(manifest.dependencies ?? {})) {
+      if (version.startsWith('workspace:')) visit(folders.get(dependency)!);
+    }
+  };
+  for (const root of roots) visit(root);
+  return [...chosen].sort();
+}
+const packed = publishedClosure(['packages/backend-testkit', 'apps/cli']);
 
 /**
  * Installs the packages exactly as a user gets them (pnpm pack, then npm install of the tarballs into

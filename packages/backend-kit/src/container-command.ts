@@ -1,33 +1,26 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Program, pythonFunctionBootstrap } from '@icl/core';
+import { iclPath, resultPath, workspacePath } from './container-paths';
 
-/** The program's working directory in the pod: an empty directory, writable by any user. */
-export const workspacePath = '/workspace';
-
-/** Where ICL's own files for a run live in the pod: a function's parameters and its result. */
-export const iclPath = '/icl';
-
-/** Where a function program's JSON result is written in the pod. */
-export const resultPath = `${iclPath}/result.json`;
-
-/** The command a pod's container runs for a program. */
+/** The command a container runs for a program, with what the backend needs to know about it. */
 export interface ContainerCommand {
   /** The executable and its arguments, run without a shell. */
   argv: string[];
-  /** Whether the program leaves a JSON result in {@link resultPath}. */
+  /** Whether the program leaves a JSON result in {@link resultPath}, which the backend then reads back. */
   returnsResult: boolean;
-  /** Whether the program runs with `python3`, so the image has it for certain. */
+  /** Whether the program runs with `python3`, so the image must have it (a backend may check up front). */
   runsPython: boolean;
 }
 
 const nodeExtensions = new Set(['.js', '.mjs', '.cjs']);
 
 /**
- * How a container runs a program from its copy in `/workspace`: by extension for scripts (`.py` with the
- * image's `python3`, `.js` with `node`, `.ts` with Node.js type stripping, `.sh` with `sh`, an executable
- * file as itself), through the shared function bootstrap for Python functions, as given for commands.
- * Interpreters are found on the image's PATH.
+ * How a container runs a program from its copy in {@link workspacePath}, the same on every container
+ * backend: by extension for scripts (`.py` with the image's `python3`, `.js` with `node`, `.ts` with
+ * Node.js type stripping, `.sh` with `sh`, an executable file as itself), through the shared function
+ * bootstrap for Python functions, as given for commands. Interpreters are found on the image's PATH,
+ * so a runtime's virtual environment wins.
  *
  * @throws InvalidArgumentError for an empty command or a file ICL does not know how to run.
  */

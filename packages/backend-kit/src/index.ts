@@ -1,0 +1,19 @@
+/**
+ * `@icl/backend-kit`: building blocks for authors of ICL backends whose runs live in a remote system (a
+ * Docker daemon, a Kubernetes cluster) that forgets them once they end. The run's directory on the
+ * caller's machine, where the first process to see the end records it; files replaced atomically; log
+ * decoding that resumes from byte offsets; abort-signal helpers; the container command of a program; and
+ * the checks every backend makes of a run request.
+ */
+export { abortable } from './abortable';
+export { anySignal } from './any-signal';
+export { checkRunId } from './check-run-id';
+export { type CheckServiceOptionsSettings, checkServiceOptions } from './check-service-options';
+export { type ContainerCommand, containerCommand } from './container-command';
+export { iclPath, resultPath, workspacePath } from './container-paths';
+export { LogDecoder } from './log-decoder';
+export { readJsonFile } from './read-json-file';
+export { type OutputBytes, RunDirectory } from './run-directory';
+export type { StopRequest } from './stop-request';
+export { temporaryName } from './temporary-name';
+export { writeFileAtomically } from './write-file-atomically';

@@ -100,12 +100,11 @@ export async function openDeclaredStack(selection: StackSelection): Promise<Open
  */
 async function pluginProvidersFor(stack: Stack | undefined): Promise<ResourceProviderV1[]> {
   const builtIn = new Set(createBuiltInProviders().map((provider) => provider.type));
+  const needed = stack?.resources.map((resource) => resource.type).filter((type) => !builtIn.has(type));
+  // A stack of built-in types only needs no plugin: no search of node_modules, no import.
+  if (needed?.length === 0) return [];
   const plugins = await discoverPlugins();
-  const types = new Set(
-    stack
-      ? stack.resources.map((resource) => resource.type)
-      : plugins.flatMap((plugin) => Object.keys(plugin.resourceProviders)),
-  );
+  const types = new Set(needed ?? plugins.flatMap((plugin) => Object.keys(plugin.resourceProviders)));
   for (const type of builtIn) types.delete(type);
   return types.size === 0 ? [] : loadPluginResourceProviders(plugins, types);
 }

@@ -11,11 +11,14 @@
 // BENCH_RESOURCES (default 1000 of each kind), BENCH_ROUNDS (ICL applies and both tools' plans,
 // default 5; medians count), BENCH_TERRAFORM_ROUNDS (Terraform applies, default 1: one takes minutes),
 // TERRAFORM (the binary to use), BENCH_MEMORY=proc (poll /proc/<pid>/status even where GNU time exists).
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { median, timeCommand } from './wall-time.mjs';
+import { iclEnvironment } from './icl-environment.mjs';
+import { noopStackText } from './noop-stack.mjs';
+import { measureCommand as measure, peakMemorySource } from './peak-memory.mjs';
+import { median } from './wall-time.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'apps/cli/dist/bin.js');
@@ -28,50 +31,6 @@ if (!existsSync(cli)) {
 }
 const terraform = findTerraform();
 const home = mkdtempSync(path.join(os.tmpdir(), 'icl-bench-engine-'));
-// GNU time where it exists (BENCH_MEMORY=proc to poll /proc instead).
-const gnuTime =
-  process.env.BENCH_MEMORY !== 'proc' &&
-  existsSync('/usr/bin/time') &&
-  spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
-
-/** Runs a command to its end; returns its wall time (ms) and peak resident memory (KiB). */
-async function measure(command, args, cwd, environment) {
-  if (gnuTime) {
-    const report = path.join(home, 'time-report');
-    const milliseconds = timeCommand('/usr/bin/time', ['-f', '%M', '-o', report, command, ...args], {
-      cwd,
-      env: environment,
-    });
-    return { milliseconds, kibibytes: Number(readFileSync(report, 'utf8').trim().split('\n').at(-1)) };
-  }
-  return measureWithProc(command, args, cwd, environment);
-}
-
-/** Without GNU time: polls VmHWM (the peak resident set) of the process while it runs. */
-function measureWithProc(command, args, cwd, environment) {
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(command, args, { cwd, env: environment, stdio: ['ignore', 'ignore', 'pipe'] });
-    let peak = 0;
-    let stderr = '';
-    child.stderr.on('data', (text) => {
-      stderr += text;
-    });
-    const poll = setInterval(() => {
-      try {
-        const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (match) peak = Math.max(peak, Number(match[1]));
-      } catch {}
-    }, 5);
-    child.once('close', (code) => {
-      clearInterval(poll);
-      const milliseconds = Number(process.hrtime.bigint() - start) / 1e6;
-      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} failed: ${stderr}`));
-      else resolve({ milliseconds, kibibytes: peak });
-    });
-  });
-}
-
 function findTerraform() {
   const candidates = [
     process.env.TERRAFORM,
@@ -108,15 +67,6 @@ function findTerraform() {
   process.exit(1);
 }
 
-function iclStack() {
-  const resources = {};
-  for (let index = 0; index < count; index += 1)
-    resources[`a${index}`] = { type: 'icl:Noop', inputs: { input: `value-${index}` } };
-  for (let index = 0; index < count; index += 1)
-    resources[`b${index}`] = { type: 'icl:Noop', inputs: { input: `\${a${index}.output}` } };
-  return JSON.stringify({ name: 'bench', resources }, null, 1);
-}
-
 function terraformConfiguration() {
   const blocks = [];
   for (let index = 0; index < count; index += 1)
@@ -124,16 +74,6 @@ function terraformConfiguration() {
   for (let index = 0; index < count; index += 1)
     blocks.push(`resource "terraform_data" "b${index}" {\n  input = terraform_data.a${index}.output\n}\n`);
   return blocks.join('\n');
-}
-
-function iclEnvironment(directory) {
-  return {
-    ...process.env,
-    ICL_STATE_DIR: path.join(directory, 'state'),
-    ICL_CACHE_DIR: path.join(directory, 'cache'),
-    ICL_CONFIG: path.join(directory, 'config.yaml'),
-    NO_COLOR: '1',
-  };
 }
 
 function terraformEnvironment(directory) {
@@ -161,7 +101,7 @@ async function iclApplies() {
   for (let round = 0; round < iclRounds; round += 1) {
     const directory = path.join(home, `icl-${round}`);
     mkdirSync(directory);
-    writeFileSync(path.join(directory, 'icl-stack.json'), iclStack());
+    writeFileSync(path.join(directory, 'icl-stack.json'), noopStackText({ pairs: count, format: 'json' }));
     samples.push(await iclRun(directory, ['apply', '--yes']));
   }
   const directory = path.join(home, 'icl-0');
@@ -204,7 +144,7 @@ console.log(`ICL:       node ${process.version}; ${iclRounds} applies, ${iclRoun
 console.log(
   `Terraform: ${terraform.version} (${terraform.binary}); ${terraformRounds} apply, ${iclRounds} plans, alternating with ICL's; medians`,
 );
-console.log(`memory:    ${gnuTime ? '/usr/bin/time %M' : '/proc/<pid>/status VmHWM'} (peak resident set)`);
+console.log(`memory:    ${peakMemorySource} (peak resident set)`);
 const iclApplied = await iclApplies();
 const terraformApplied = await terraformApplies();
 const iclPlans = [];

@@ -12,8 +12,10 @@ export function timeCommand(command, args, options = {}) {
   const start = process.hrtime.bigint();
   const result = spawnSync(command, args, {
     ...options,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // Output is not kept: a command that prints much must not fill a buffer and be killed for it.
+    stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
   });
   const milliseconds = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);

@@ -244,9 +244,7 @@ export class StackEngine {
     return this.#withSession(stack, 'state rm', options, async (session) => {
       const { state } = session;
       const known =
-        state.resources.has(name) ||
-        state.obsolete.some((resource) => resource.name === name) ||
-        [...state.pending.values()].some((operation) => operation.name === name);
+        state.has(name) || [...state.pending.values()].some((operation) => operation.name === name);
       if (known) await session.record({ kind: 'forgotten', name });
       return known;
     });
@@ -325,7 +323,7 @@ export class StackEngine {
     record: (change: Parameters<StackState['apply']>[0]) => unknown,
   ): Promise<ResourceDrift[]> {
     const emit = this.#emitter(options);
-    const count = state.resources.size + state.obsolete.length;
+    const count = state.allResources().length;
     if (count === 0) return [];
     const startedAt = performance.now();
     emit({ type: 'refresh-started', resources: count });

@@ -69,6 +69,56 @@ describe('stack files', () => {
     }
   });
 
+  test('a resource written twice is refused with both places, in YAML and in JSON', () => {
+    const yaml =
+      'name: s\nresources:\n  a:\n    type: icl:Noop\n  b:\n    type: icl:Noop\n  a:\n    type: icl:Noop\n';
+    expect(() => parseStackFile(yaml, 'twice.yaml')).toThrow(
+      'twice.yaml:7:3: "a" is written twice in the same mapping; the first is at twice.yaml:3:3.',
+    );
+    const json =
+      '{\n  "name": "s",\n  "resources": {\n    "a": { "type": "icl:Noop" },\n    "a": { "type": "icl:Noop", "inputs": { "input": "{\\"a\\": 1}" } }\n  }\n}\n';
+    const error = (() => {
+      try {
+        parseStackFile(json, 'twice.json');
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect((error as InvalidArgumentError).message).toBe(
+      'twice.json:5:5: "a" is written twice in the same mapping; the first is at twice.json:4:5.',
+    );
+    // Inputs too: a repeated input would otherwise silently lose one value.
+    expect(() =>
+      parseStackFile('{"name":"s","resources":{"r":{"type":"icl:Noop","inputs":{"x":1,"x":2}}}}', 'in.json'),
+    ).toThrow('in.json:1:65: "x" is written twice in the same mapping; the first is at in.json:1:59.');
+    // The same key in two different mappings is not repeated; neither is a string value equal to a key.
+    const stack = parseStackFile(
+      '{"name":"s","resources":{"a":{"type":"icl:Noop","inputs":{"input":"a"}},"b":{"type":"icl:Noop","inputs":{"input":"}{"}}}}',
+      'fine.json',
+    );
+    expect(stack.resources.map((resource) => resource.name)).toEqual(['a', 'b']);
+  });
+
+  test('aliases that expand without bound are refused; a few aliases are fine', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let level = 1; level < 9; level += 1) {
+      const previous = String.fromCharCode(96 + level);
+      const name = String.fromCharCode(97 + level);
+      levels.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(', ')}]`);
+    }
+    const bomb = `name: s\nresources:\n  r:\n    type: icl:Noop\n    inputs:\n${levels.map((line) => `      ${line}`).join('\n')}\n`;
+    expect(() => parseStackFile(bomb, 'bomb.yaml')).toThrow(
+      'bomb.yaml: aliases repeat values more than 1000 times.',
+    );
+    const shared =
+      'name: s\nresources:\n  r:\n    type: icl:Noop\n    inputs:\n      input: &tags [gpu, a100]\n  q:\n    type: icl:Noop\n    inputs:\n      input: *tags\n';
+    expect(parseStackFile(shared, 'shared.yaml').resources.map((resource) => resource.inputs.input)).toEqual([
+      ['gpu', 'a100'],
+      ['gpu', 'a100'],
+    ]);
+  });
+
   test('JSON stack files are read too, with lines in errors', () => {
     const text = JSON.stringify(
       { name: 'j', resources: { r: { type: 'icl:Noop', inputs: { input: `${ref('x')}` } } } },

@@ -52,6 +52,24 @@ describe('local state store', () => {
     expect((await engine.plan(things(provider, 25))).summary.unchanged).toBe(25);
   });
 
+  test('snapshots are written in proportion to the changes: a large apply rewrites the state a few times, not once per few changes', async () => {
+    const provider = createRecordingProvider();
+    const { engine, stateDirectory, store } = await testEngine([], { compactAfter: 10 });
+    // 400 creates record 800 changes. Compacting every 10 changes would write 80 snapshots, the last
+    // ones of the whole state: quadratic in the stack. Waiting for as many changes as there are
+    // resources writes each snapshot after at least as many changes as it holds.
+    await engine.apply(things(provider, 400));
+    const directory = join(stateDirectory, 'store');
+    const journal = (await readdir(directory)).find((file) => file.startsWith('journal.'));
+    const generation = Number(journal?.split('.')[1]);
+    expect(generation).toBeGreaterThan(1);
+    expect(generation).toBeLessThanOrEqual(12);
+    const lines = (await readFile(join(directory, journal!), 'utf8')).trim().split('\n').filter(Boolean);
+    // The journal left to replay is no longer than the state: reading it back stays linear.
+    expect(lines.length).toBeLessThanOrEqual(400);
+    expect((await store.read('store')).resources.size).toBe(400);
+  });
+
   test('a last journal line cut short by a crash is ignored, then cut off before the next write', async () => {
     const provider = createRecordingProvider();
     const { engine, stateDirectory, store } = await testEngine();

@@ -349,7 +349,7 @@ export async function executePlan(
     described.set(key, { resource: name, action: 'delete' });
     addLeaving(name, key);
     graph.add(key, async () => {
-      const old = state.obsolete.find((resource) => resource.name === name && resource.id === recorded.id);
+      const old = state.findReplaced(name, recorded.id);
       if (!old) return;
       await reported(name, old.type, 'delete', true, () =>
         remove(old, step.recordedProvider ?? step.resource.provider),

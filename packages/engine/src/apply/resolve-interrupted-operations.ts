@@ -67,9 +67,7 @@ export async function resolveInterruptedOperations(
       });
       continue;
     }
-    const recorded = state
-      .allResources()
-      .find((resource) => resource.name === operation.name && resource.id === operation.id);
+    const recorded = operation.id === undefined ? undefined : state.find(operation.name, operation.id);
     if (recorded && provider?.read) {
       const real = await provider.read(recorded.id, recorded.inputs, {
         ...context,

@@ -1,12 +1,11 @@
-import { createRequire } from 'node:module';
 import { basename } from 'node:path';
-import { InvalidArgumentError, type JsonValue } from '@icl/core';
-import type { Document } from 'yaml';
+import type { JsonValue } from '@icl/core';
 import { type StackProblem, StackValidationError } from '../errors/stack-validation-error';
 import type { InputValue } from './input';
 import { parseReferences } from './parse-references';
 import type { SourceLocation } from './source-location';
 import { Stack } from './stack';
+import { type FieldPath, StackFileSource } from './stack-file-source';
 
 const topLevelFields = ['name', 'description', 'resources'];
 const resourceFields = ['type', 'description', 'inputs', 'dependsOn'];
@@ -28,70 +27,17 @@ const resourceFields = ['type', 'description', 'inputs', 'dependsOn'];
  *     dependsOn: [workspace]
  * ```
  *
- * Syntax errors name the line and column; every misplaced or mistyped field is reported at once,
- * with its line. Declarations keep a way to locate any field, so later validation can point at lines.
- * JSON files are parsed with `JSON.parse` (fast for large generated stacks) and positions are worked
- * out only when an error needs one.
+ * Syntax errors and keys written twice name the line and column; every misplaced or mistyped field is
+ * reported at once, with its line. Declarations keep a way to locate any field, so later validation can
+ * point at lines. Reading takes time in proportion to the file's size (see {@link StackFileSource}), and
+ * positions are worked out only when an error needs one.
  *
  * @param file The file's name as the user gave it, for messages.
  */
 export function parseStackFile(text: string, file: string): Stack {
-  let lineCounter: InstanceType<YamlModule['LineCounter']> | undefined;
-  let document: Document | undefined;
-  const parseYaml = () => {
-    if (!document) {
-      const { LineCounter, parseDocument } = yamlModule();
-      lineCounter = new LineCounter();
-      document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
-    }
-    return { document, lineCounter: lineCounter! };
-  };
-  let data: unknown;
-  if (/\.json$/i.test(file)) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = undefined;
-    }
-  }
-  if (data === undefined) {
-    const parsed = parseYaml().document;
-    const [error] = parsed.errors;
-    if (error) {
-      const position = error.linePos?.[0];
-      throw new InvalidArgumentError({
-        argument: file,
-        message: `${file}${position ? `:${position.line}:${position.col}` : ''}: ${error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}.`,
-        hint: 'Fix the syntax of the stack file.',
-        ...(position && { location: `${file}:${position.line}:${position.col}` }),
-      });
-    }
-    data = parsed.toJS({ maxAliasCount: 1000 });
-  }
-
-  // Points at the key of a mapping entry (or the item of a list), the nearest one that exists.
-  const locate = (path: readonly (string | number)[]): SourceLocation | undefined => {
-    const { document: parsed, lineCounter } = parseYaml();
-    const { isMap, isScalar, isSeq } = yamlModule();
-    const position = (offset: number): SourceLocation => {
-      const { line, col } = lineCounter.linePos(offset);
-      return { file, line, column: col };
-    };
-    for (let length = path.length; length > 0; length -= 1) {
-      const parent = length === 1 ? parsed.contents : parsed.getIn(path.slice(0, length - 1), true);
-      const last = path[length - 1];
-      if (isMap(parent)) {
-        const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === last);
-        const offset = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
-        if (offset !== undefined) return position(offset);
-      } else if (isSeq(parent) && typeof last === 'number') {
-        const offset = (parent.items[last] as { range?: [number, number, number] } | undefined)?.range?.[0];
-        if (offset !== undefined) return position(offset);
-      }
-    }
-    const offset = parsed.contents?.range?.[0];
-    return offset === undefined ? undefined : position(offset);
-  };
+  const source = new StackFileSource(text, file);
+  const data = source.read();
+  const locate = (path: FieldPath): SourceLocation | undefined => source.locate(path);
 
   const problems: StackProblem[] = [];
   const fallbackName = basename(file).replace(/\.[^.]+$/, '');
@@ -162,19 +108,6 @@ export function parseStackFile(text: string, file: string): Stack {
   }
   if (problems.length > 0) throw new StackValidationError(name, problems);
   return stack;
-}
-
-type YamlModule = typeof import('yaml');
-let loadedYaml: YamlModule | undefined;
-
-/**
- * The `yaml` package, loaded on first use: a JSON stack file without mistakes never needs it, and not
- * loading it keeps `icl plan` fast on large generated stacks. Loaded synchronously (its CommonJS
- * build) so positions can be worked out at the moment an error needs one.
- */
-function yamlModule(): YamlModule {
-  loadedYaml ??= createRequire(import.meta.url)('yaml') as YamlModule;
-  return loadedYaml;
 }
 
 function convert(

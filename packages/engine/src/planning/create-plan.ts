@@ -257,7 +257,7 @@ function scopeOf(
   const pending: string[] = [];
   for (const target of targets) {
     if (stack.byName.has(target)) pending.push(target);
-    else if (!state.resources.has(target) && !state.obsolete.some((old) => old.name === target)) {
+    else if (!state.has(target)) {
       const suggestion = closestName(target, [...stack.byName.keys(), ...state.resources.keys()]);
       problems.push({
         field: '--target',

@@ -16,7 +16,12 @@ interface QueuedChange {
 
 /** How a {@link LocalStackSession} keeps its journal short. */
 export interface CompactionPolicy {
-  /** Compact while recording once the journal holds this many changes. */
+  /**
+   * Compact while recording once the journal holds this many changes, or as many as the stack has
+   * resources if that is more: a snapshot costs what the whole state weighs, so waiting for as many
+   * changes keeps the cost of snapshots in proportion to the changes (linear, not quadratic, in an
+   * apply of a large stack) while the journal to replay stays no longer than the snapshot.
+   */
   compactAfter: number;
   /** Compact on close once the journal holds at least this many changes (and as many as resources). */
   compactOnCloseAfter: number;
@@ -97,7 +102,11 @@ export class LocalStackSession implements StateSession {
       while (this.#queue.length > 0) {
         const batch = this.#queue.splice(0);
         try {
-          if (this.#journalEntries + batch.length > this.#policy.compactAfter) await this.#compact();
+          if (
+            this.#journalEntries + batch.length >
+            Math.max(this.#policy.compactAfter, this.state.resources.size)
+          )
+            await this.#compact();
           else await this.#append(batch);
         } catch (error) {
           this.#failure = error;

@@ -16,8 +16,9 @@ export interface LocalStateStoreOptions extends SecretCipherOptions {
   /** The directory holding one directory per stack (`<ICL state directory>/stacks`). */
   directory: string;
   /**
-   * Write a new snapshot once the journal holds this many changes during an apply (default 10,000).
-   * Lower values keep the journal shorter at the cost of more snapshot writes.
+   * Write a new snapshot once the journal holds this many changes during an apply (default 10,000), or
+   * as many changes as the stack has resources when that is more. Lower values keep the journal
+   * shorter at the cost of more snapshot writes.
    */
   compactAfter?: number;
 }
@@ -70,7 +71,7 @@ class LocalStateStore implements StateStore {
           const updated = Math.max(0, ...times);
           return {
             name,
-            resources: state.resources.size + state.obsolete.length,
+            resources: state.allResources().length,
             ...(updated > 0 && { updatedAt: new Date(updated).toISOString() }),
             ...(lock && { lock }),
           };

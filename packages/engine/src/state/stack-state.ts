@@ -18,15 +18,16 @@ export interface StackStateData {
 /**
  * The recorded state of one stack, in memory: the resources that exist (by name), replaced ones still
  * waiting to be deleted, and operations announced but not finished. Changes are applied in the order
- * they were recorded; records are never mutated, only replaced.
+ * they were recorded; records are never mutated, only replaced. Applying a change costs the same
+ * however many resources the stack has, so an apply grows linearly with the stack.
  */
 export class StackState {
   /** The stack's name. */
   readonly name: string;
   /** Recorded resources by name. */
   readonly resources = new Map<string, ResourceState>();
-  /** Replaced resources that still exist and must be deleted. */
-  obsolete: ResourceState[] = [];
+  /** Replaced resources that still exist and must be deleted, by name and id (see {@link obsoleteKey}). */
+  readonly #obsolete = new Map<string, ResourceState>();
   /** Announced operations by intent number. */
   readonly pending = new Map<number, PendingOperation>();
   /** The next free intent number. */
@@ -40,7 +41,8 @@ export class StackState {
   static fromData(data: StackStateData): StackState {
     const state = new StackState(data.stack);
     for (const resource of data.resources) state.resources.set(resource.name, resource);
-    state.obsolete = [...data.obsolete];
+    for (const resource of data.obsolete)
+      state.#obsolete.set(obsoleteKey(resource.name, resource.id), resource);
     for (const operation of data.pending) state.pending.set(operation.intent, operation);
     state.nextIntent = data.nextIntent;
     return state;
@@ -52,7 +54,7 @@ export class StackState {
       stack: this.name,
       nextIntent: this.nextIntent,
       resources: [...this.resources.values()],
-      obsolete: [...this.obsolete],
+      obsolete: this.obsolete,
       pending: [...this.pending.values()],
     };
   }
@@ -62,9 +64,32 @@ export class StackState {
     return StackState.fromData(this.toData());
   }
 
+  /** Replaced resources that still exist and must be deleted, oldest first. */
+  get obsolete(): ResourceState[] {
+    return [...this.#obsolete.values()];
+  }
+
   /** Every recorded resource that exists: current ones, then replaced ones waiting for deletion. */
   allResources(): ResourceState[] {
-    return [...this.resources.values(), ...this.obsolete];
+    return [...this.resources.values(), ...this.#obsolete.values()];
+  }
+
+  /** The recorded resource with this name and id, current or replaced; undefined when there is none. */
+  find(name: string, id: string): ResourceState | undefined {
+    const current = this.resources.get(name);
+    return current?.id === id ? current : this.findReplaced(name, id);
+  }
+
+  /** The replaced resource with this name and id that waits to be deleted; undefined when there is none. */
+  findReplaced(name: string, id: string): ResourceState | undefined {
+    return this.#obsolete.get(obsoleteKey(name, id));
+  }
+
+  /** Whether anything is recorded under this name, current or replaced. */
+  has(name: string): boolean {
+    if (this.resources.has(name)) return true;
+    for (const old of this.#obsolete.values()) if (old.name === name) return true;
+    return false;
   }
 
   /** Applies one recorded change. */
@@ -76,7 +101,8 @@ export class StackState {
         return;
       case 'created': {
         const previous = this.resources.get(change.resource.name);
-        if (previous && previous.id !== change.resource.id) this.obsolete.push(previous);
+        if (previous && previous.id !== change.resource.id)
+          this.#obsolete.set(obsoleteKey(previous.name, previous.id), previous);
         this.resources.set(change.resource.name, change.resource);
         this.#settle(change.intent);
         return;
@@ -86,18 +112,17 @@ export class StackState {
         const { resource } = change;
         const current = this.resources.get(resource.name);
         if (current === undefined || current.id === resource.id) this.resources.set(resource.name, resource);
-        else
-          this.obsolete = this.obsolete.map((old) =>
-            old.name === resource.name && old.id === resource.id ? resource : old,
-          );
+        else {
+          const key = obsoleteKey(resource.name, resource.id);
+          if (this.#obsolete.has(key)) this.#obsolete.set(key, resource);
+        }
         if (change.kind === 'updated') this.#settle(change.intent);
         return;
       }
       case 'deleted': {
         const current = this.resources.get(change.name);
         if (current?.id === change.id) this.resources.delete(change.name);
-        else
-          this.obsolete = this.obsolete.filter((old) => !(old.name === change.name && old.id === change.id));
+        else this.#obsolete.delete(obsoleteKey(change.name, change.id));
         this.#settle(change.intent);
         return;
       }
@@ -106,7 +131,7 @@ export class StackState {
         return;
       case 'forgotten':
         this.resources.delete(change.name);
-        this.obsolete = this.obsolete.filter((old) => old.name !== change.name);
+        for (const [key, old] of this.#obsolete) if (old.name === change.name) this.#obsolete.delete(key);
         for (const [intent, operation] of this.pending)
           if (operation.name === change.name) this.pending.delete(intent);
         return;
@@ -116,4 +141,9 @@ export class StackState {
   #settle(intent: number | undefined): void {
     if (intent !== undefined) this.pending.delete(intent);
   }
+}
+
+/** The key of a replaced resource: a name can be recorded several times, each with another id. */
+function obsoleteKey(name: string, id: string): string {
+  return `${name}\u0000${id}`;
 }

@@ -118,7 +118,11 @@ export function kindClusterProvider(
       }
     },
 
-    async read(id, inputs) {
+    async read(recordedId, inputs) {
+      // A cluster's id is its name, so a create interrupted before its id was recorded is found by the
+      // declared name (an empty id).
+      const id = recordedId || inputs?.name;
+      if (!id) return undefined;
       const clusters = await listKindClusters(options);
       if (!clusters.includes(id)) return undefined;
       const nodes = (await kind(['get', 'nodes', '--name', id]))

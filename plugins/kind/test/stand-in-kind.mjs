@@ -3,7 +3,8 @@
 // built here). It answers the commands ICL uses the way kind v0.27 does, keeps its "clusters" as files in
 // KIND_STAND_IN_STATE, appends every call's arguments to KIND_STAND_IN_LOG (one JSON array a line), and
 // prints KIND_STAND_IN_KUBECONFIG (the testbed control plane's) as every cluster's kubeconfig.
-// KIND_STAND_IN_FAIL=<command words> makes that command fail, like kind does when Docker misbehaves.
+// KIND_STAND_IN_FAIL=<command words> makes a command that starts with those words (its arguments
+// included: `load docker-image missing:1`) fail, like kind does when Docker misbehaves.
 import {
   appendFileSync,
   existsSync,
@@ -38,7 +39,8 @@ const fail = (message) => {
   process.stderr.write(`ERROR: ${message}\n`);
   process.exit(1);
 };
-if (process.env.KIND_STAND_IN_FAIL && words.startsWith(process.env.KIND_STAND_IN_FAIL)) {
+const commandLine = argv.filter((word) => !word.startsWith('-')).join(' ');
+if (process.env.KIND_STAND_IN_FAIL && commandLine.startsWith(process.env.KIND_STAND_IN_FAIL)) {
   fail(`failed to ${words}: command "docker run" failed with error: exit status 125`);
 }
 

@@ -1,13 +1,13 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Program, pythonFunctionBootstrap } from '@icl/core';
-import { iclPath, resultPath, workspacePath } from './container-paths';
+import { iclPath, workspacePath } from './container-paths';
 
-/** The command a container runs for a program, with what the backend needs to know about it. */
+/** The command a container (or a host) runs for a program, with what the backend needs to know about it. */
 export interface ContainerCommand {
   /** The executable and its arguments, run without a shell. */
   argv: string[];
-  /** Whether the program leaves a JSON result in {@link resultPath}, which the backend then reads back. */
+  /** Whether the program leaves a JSON result (in {@link resultPath} in a container), which the backend then reads back. */
   returnsResult: boolean;
   /** Whether the program runs with `python3`, so the image must have it (a backend may check up front). */
   runsPython: boolean;
@@ -15,16 +15,35 @@ export interface ContainerCommand {
 
 const nodeExtensions = new Set(['.js', '.mjs', '.cjs']);
 
+/** Where a program's copy and ICL's own files for a run are, in the place it runs. */
+export interface ProgramPaths {
+  /** The program's working directory, holding its copy and its files (`/workspace` in a container). */
+  workspace: string;
+  /** ICL's files for the run: a function's parameters and result (`/icl` in a container). */
+  icl: string;
+}
+
 /**
  * How a container runs a program from its copy in {@link workspacePath}, the same on every container
- * backend: by extension for scripts (`.py` with the image's `python3`, `.js` with `node`, `.ts` with
- * Node.js type stripping, `.sh` with `sh`, an executable file as itself), through the shared function
- * bootstrap for Python functions, as given for commands. Interpreters are found on the image's PATH,
- * so a runtime's virtual environment wins.
+ * backend: {@link programCommand} with the container paths.
  *
  * @throws InvalidArgumentError for an empty command or a file ICL does not know how to run.
  */
 export function containerCommand(program: Program): ContainerCommand {
+  return programCommand(program, { workspace: workspacePath, icl: iclPath });
+}
+
+/**
+ * How a program is run from its copy in `paths.workspace`, the same wherever it runs (a container, an
+ * SSH host, a directory of this machine): by extension for scripts (`.py` with `python3`, `.js` with
+ * `node`, `.ts` with Node.js type stripping, `.sh` with `sh`, an executable file as itself), through the
+ * shared function bootstrap for Python functions (parameters in `<icl>/parameters.json`, the result in
+ * `<icl>/result.json`), as given for commands. Interpreters are found on the PATH, so a runtime's
+ * virtual environment wins.
+ *
+ * @throws InvalidArgumentError for an empty command or a file ICL does not know how to run.
+ */
+export function programCommand(program: Program, paths: ProgramPaths): ContainerCommand {
   if (program.kind === 'command') {
     if (program.command.length === 0 || !program.command[0]) {
       throw new InvalidArgumentError({
@@ -35,7 +54,7 @@ export function containerCommand(program: Program): ContainerCommand {
     }
     return { argv: [...program.command], returnsResult: false, runsPython: false };
   }
-  const script = path.posix.join(workspacePath, path.basename(program.path));
+  const script = path.posix.join(paths.workspace, path.basename(program.path));
   if (program.kind === 'function') {
     return {
       argv: [
@@ -44,8 +63,8 @@ export function containerCommand(program: Program): ContainerCommand {
         pythonFunctionBootstrap,
         script,
         program.function,
-        `${iclPath}/parameters.json`,
-        resultPath,
+        `${paths.icl}/parameters.json`,
+        `${paths.icl}/result.json`,
       ],
       returnsResult: true,
       runsPython: true,

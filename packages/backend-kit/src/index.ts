@@ -9,11 +9,20 @@ export { abortable } from './abortable';
 export { anySignal } from './any-signal';
 export { checkRunId } from './check-run-id';
 export { type CheckServiceOptionsSettings, checkServiceOptions } from './check-service-options';
-export { type ContainerCommand, containerCommand } from './container-command';
+export {
+  type ContainerCommand,
+  containerCommand,
+  type ProgramPaths,
+  programCommand,
+} from './container-command';
 export { iclPath, resultPath, workspacePath } from './container-paths';
+export { createRunBackend, type RunBackendContext } from './create-run-backend';
+export { type EndedObservation, endedRunState, type FunctionResult, hasEnded } from './ended-run-state';
 export { LogDecoder } from './log-decoder';
 export { readJsonFile } from './read-json-file';
 export { type OutputBytes, RunDirectory } from './run-directory';
+export type { RunDriver, RunObservation, RunSubmitContext } from './run-driver';
 export type { StopRequest } from './stop-request';
 export { temporaryName } from './temporary-name';
+export { type Readiness, type ReadinessCheck, waitForServiceReadiness } from './wait-for-service-readiness';
 export { writeFileAtomically } from './write-file-atomically';

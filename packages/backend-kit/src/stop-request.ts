@@ -7,7 +7,7 @@ import type { RunStatus } from '@icl/core';
  */
 export interface StopRequest {
   /** The status the run ends with. */
-  status: Extract<RunStatus, 'cancelled' | 'failed'>;
+  status: Extract<RunStatus, 'cancelled' | 'failed' | 'timed-out'>;
   /** Why, for `state.reason`. */
   reason: string;
 }

@@ -9,7 +9,9 @@ import {
   checkServiceOptions,
   containerCommand,
   LogDecoder,
+  type Readiness,
   resultPath,
+  waitForServiceReadiness,
 } from '@icl/backend-kit';
 import {
   type BackendCapabilitiesV1,
@@ -45,7 +47,7 @@ import { persistContainerOutput } from './persisted-output';
 import { dockerTimestamp, type FunctionResult, runOutcome } from './run-outcome';
 import { RuntimeImages } from './runtime-images';
 import { serviceEndpoints } from './service-endpoints';
-import { type Readiness, waitForServiceReadiness } from './service-readiness';
+
 import { StagedFiles } from './staged-files';
 import { createTarArchive, preloadTarArchive, readFirstTarFile } from './tar-archive';
 import { timeoutCommand } from './timeout-command';

@@ -31,7 +31,7 @@ function publishedClosure(roots: string[]): string[] {
   for (const root of roots) visit(root);
   return [...chosen].sort();
 }
-const packed = publishedClosure(['packages/backend-testkit', 'apps/cli']);
+const packed = publishedClosure(['packages/backend-testkit', 'packages/backend-kit', 'apps/cli']);
 
 /**
  * Installs the packages exactly as a user gets them (pnpm pack, then npm install of the tarballs into
@@ -116,8 +116,9 @@ console.log(JSON.stringify(await finished.result()));
   }, 60_000);
 
   test('a third-party backend passes the conformance suite from the installed testkit', async () => {
-    // The small backend contributing/add-a-backend.md points to, as a third party would write it.
-    for (const file of ['process-backend.js', 'process-supervisor.js']) {
+    // The small backends contributing/add-a-backend.md points to, as a third party would write them: one
+    // on BackendV1 directly, one on @icl/backend-kit's run driver.
+    for (const file of ['process-backend.js', 'process-supervisor.js', 'shell-backend.js']) {
       await fs.copyFile(
         path.join(repository, 'packages/backend-testkit/test', file),
         path.join(project, file),
@@ -128,10 +129,17 @@ console.log(JSON.stringify(await finished.result()));
       `import * as vitest from 'vitest';
 import { backendTestSuite } from '@icl/backend-testkit';
 import { createProcessBackend } from './process-backend.js';
+import { createShellBackend } from './shell-backend.js';
 
 backendTestSuite(vitest, (context) => createProcessBackend({}, context), {
   name: 'process',
   module: { specifier: './process-backend.js', exportName: 'createProcessBackend' },
+  hostProcesses: true,
+});
+
+backendTestSuite(vitest, (context) => createShellBackend({}, context), {
+  name: 'shell',
+  module: { specifier: './shell-backend.js', exportName: 'createShellBackend' },
   hostProcesses: true,
 });
 `,
@@ -157,7 +165,13 @@ backendTestSuite(vitest, (context) => createProcessBackend({}, context), {
           ),
     );
     expect(failures).toEqual([]);
-    expect(report.numPassedTests).toBeGreaterThanOrEqual(15);
+    expect(report.numPassedTests).toBeGreaterThanOrEqual(30);
+    // Both backends ran: the one on the run driver is not silently missing.
+    expect(
+      report.testResults.flatMap((file: { assertionResults: Array<{ fullName: string }> }) =>
+        file.assertionResults.map((assertion) => assertion.fullName),
+      ),
+    ).toContainEqual(expect.stringContaining('backend conformance: shell'));
     expect(result.status).toBe(0);
   }, 240_000);
 });

@@ -1,0 +1,451 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import {
+  type BackendCapabilitiesV1,
+  type BackendV1,
+  InvalidArgumentError,
+  type Inventory,
+  type JsonObject,
+  type JsonValue,
+  type LogChunk,
+  type ReadLogsOptionsV1,
+  type RunHandleV1,
+  type RunRequestV1,
+  type RunState,
+  type ServiceEndpoint,
+  type ServiceOptions,
+  type StartRunOptionsV1,
+  UnsupportedCapabilityError,
+} from '@icl/core';
+import { abortable } from './abortable';
+import { anySignal } from './any-signal';
+import { checkRunId } from './check-run-id';
+import { checkServiceOptions } from './check-service-options';
+import { type EndedObservation, endedRunState, type FunctionResult, hasEnded } from './ended-run-state';
+import { LogDecoder } from './log-decoder';
+import { RunDirectory } from './run-directory';
+import type { RunDriver, RunObservation } from './run-driver';
+import { waitForServiceReadiness } from './wait-for-service-readiness';
+
+/** Where the backend keeps its runs' directories (`<stateDirectory>/runs/<runId>`). */
+export interface RunBackendContext {
+  /** The backend's durable directory, from `BackendContextV1.stateDirectory` or its settings. */
+  stateDirectory: string;
+}
+
+/** What the kit records about a run in its `run.json`, around the driver's own record. */
+interface KitRunRecord<DriverRecord extends JsonObject> {
+  /** The driver's record. */
+  driver: DriverRecord;
+  /** When the run was submitted: the start of its timeout when the place does not say when it started. */
+  submittedAt: string;
+  /** Whether the program is a Python function whose result is read back. */
+  returnsResult: boolean;
+  timeoutMilliseconds?: number;
+  /** A started service's endpoints, once it answered. */
+  endpoints?: ServiceEndpoint[];
+}
+
+const defaultReadinessTimeout = 60_000;
+const pollMilliseconds = 200;
+
+/**
+ * Turns a {@link RunDriver} into a whole `BackendV1`. The kit owns what every backend shares:
+ *
+ * - **the run's directory** on the caller's machine (`<stateDirectory>/runs/<runId>`): the record, and
+ *   once the run has ended its complete output and final state, so `icl logs` and `icl status` work from
+ *   any process after the place has forgotten the run;
+ * - **one end**: whichever process sees the run end first (the starter, `icl logs`, `icl status`, a
+ *   cancel) records it, and every other keeps that record; a stop ICL asked for decides the status;
+ * - **logs**: live from the place while the run lives, then the rest from the kept output, each byte
+ *   once, from the beginning on every call;
+ * - **waiting** (with the driver's `waitForChange`, or by polling), **idempotent cancel**, the
+ *   **readiness** of services with their endpoints, and the **timeout** of runs whose place cannot
+ *   enforce one;
+ * - requests the driver's capabilities do not cover are refused before anything starts.
+ *
+ * @example
+ * ```ts
+ * export function createShellBackend(settings: JsonObject, context: BackendContextV1): BackendV1 {
+ *   return createRunBackend(shellDriver(settings), context);
+ * }
+ * ```
+ */
+export function createRunBackend<DriverRecord extends JsonObject>(
+  driver: RunDriver<DriverRecord>,
+  context: RunBackendContext,
+): BackendV1 {
+  return new RunBackend(driver, context);
+}
+
+class RunBackend<DriverRecord extends JsonObject> implements BackendV1 {
+  readonly specificationVersion = 'v1' as const;
+  readonly name: string;
+  readonly capabilities: BackendCapabilitiesV1;
+  readonly resourceProviders?: BackendV1['resourceProviders'];
+
+  readonly #driver: RunDriver<DriverRecord>;
+  readonly #runsDirectory: string;
+  /** Ends being recorded by this process, so concurrent observers record each end once. */
+  readonly #endings = new Map<string, Promise<RunState>>();
+  /** Attached runs whose end this process waits for, to record it as soon as it happens. */
+  readonly #supervised = new Map<string, Promise<RunState>>();
+  /** Aborts waits and log streams still open when the backend is closed. */
+  readonly #closing = new AbortController();
+
+  constructor(driver: RunDriver<DriverRecord>, context: RunBackendContext) {
+    this.#driver = driver;
+    this.name = driver.name;
+    this.capabilities = driver.capabilities;
+    if (driver.resourceProviders) this.resourceProviders = driver.resourceProviders;
+    this.#runsDirectory = path.join(context.stateDirectory, 'runs');
+  }
+
+  inventory(): Promise<Inventory> {
+    return this.#driver.inventory();
+  }
+
+  async startRun(request: RunRequestV1, options: StartRunOptionsV1 = {}): Promise<RunHandleV1> {
+    checkRunId(request.runId);
+    this.#refuseUndeclared(request);
+    const service = request.program.service;
+    if (service) checkServiceOptions(service);
+    const directory = new RunDirectory<KitRunRecord<DriverRecord>>(
+      path.join(this.#runsDirectory, request.runId),
+    );
+    await directory.create();
+    const handle: RunHandleV1 = { runId: request.runId, data: { directory: directory.root } };
+    let record: KitRunRecord<DriverRecord>;
+    try {
+      const driverRecord = await this.#driver.submit(request, {
+        directory: directory.root,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      record = {
+        driver: driverRecord,
+        submittedAt: new Date().toISOString(),
+        returnsResult: request.program.kind === 'function',
+        ...(request.timeoutMilliseconds === undefined
+          ? {}
+          : { timeoutMilliseconds: request.timeoutMilliseconds }),
+      };
+      try {
+        await directory.writeRecord(record);
+      } catch (error) {
+        await this.#discard(driverRecord);
+        throw error;
+      }
+    } catch (error) {
+      // Nothing runs: leave nothing behind.
+      await fs.rm(directory.root, { recursive: true, force: true });
+      throw error;
+    }
+    if (service) {
+      try {
+        await this.#waitUntilReady(directory, record, service, options.signal);
+      } catch (error) {
+        // Aborted or failed while waiting: the caller gets no handle, so nothing may keep running.
+        await this.#discard(record.driver);
+        await fs.rm(directory.root, { recursive: true, force: true });
+        throw error;
+      }
+    } else if (!request.detach) this.#supervise(handle, directory, record);
+    return handle;
+  }
+
+  async getRunState(handle: RunHandleV1): Promise<RunState> {
+    const directory = this.#directory(handle);
+    const final = await directory.readFinalState();
+    if (final) return final;
+    const record = await directory.requireRecord(handle.runId, this.name);
+    const observation = await this.#observe(directory, record);
+    if (hasEnded(observation)) return this.#recordEnd(handle, directory, record, observation);
+    if (observation.status === 'pending') return { status: 'pending' };
+    return {
+      status: 'running',
+      ...(observation.startedAt ? { startedAt: observation.startedAt } : {}),
+      ...(record.endpoints ? { endpoints: record.endpoints } : {}),
+    };
+  }
+
+  async *readLogs(handle: RunHandleV1, options: ReadLogsOptionsV1 = {}): AsyncGenerator<LogChunk> {
+    const directory = this.#directory(handle);
+    const signal = anySignal(options.signal, this.#closing.signal);
+    const follow = options.follow ?? false;
+    const decoder = new LogDecoder();
+    if (!(await directory.readFinalState())) {
+      const record = await directory.requireRecord(handle.runId, this.name);
+      try {
+        for await (const output of this.#driver.readOutput(record.driver, { follow, signal })) {
+          const chunk = decoder.decode(output);
+          if (chunk) yield chunk;
+        }
+      } catch (error) {
+        // The place forgot the run while we read (another process recorded its end): the rest is kept.
+        if (signal.aborted) return;
+        if (!(await directory.readFinalState())) throw error;
+      }
+      if (signal.aborted) return;
+      if (!follow && !(await directory.readFinalState())) {
+        yield* decoder.flush();
+        return;
+      }
+      // The program has ended: make sure its end and complete output are kept, then deliver whatever
+      // the live stream did not.
+      await this.waitForRun(handle, { signal });
+    }
+    for await (const output of directory.readOutput(decoder.offsets)) {
+      if (signal.aborted) return;
+      const chunk = decoder.decode(output);
+      if (chunk) yield chunk;
+    }
+    yield* decoder.flush();
+  }
+
+  async waitForRun(handle: RunHandleV1, options: { signal?: AbortSignal } = {}): Promise<RunState> {
+    const directory = this.#directory(handle);
+    const signal = anySignal(options.signal, this.#closing.signal);
+    for (;;) {
+      signal.throwIfAborted();
+      const final = await directory.readFinalState();
+      if (final) return final;
+      const supervised = this.#supervised.get(handle.runId);
+      if (supervised) {
+        const ended = await abortable(supervised, signal).catch(() => undefined);
+        if (ended) return ended;
+        continue;
+      }
+      const record = await directory.requireRecord(handle.runId, this.name);
+      const observation = await this.#observe(directory, record);
+      if (hasEnded(observation)) return this.#recordEnd(handle, directory, record, observation);
+      await this.#waitForChange(record, observation, signal);
+    }
+  }
+
+  async cancelRun(handle: RunHandleV1): Promise<RunState> {
+    const directory = this.#directory(handle);
+    const final = await directory.readFinalState();
+    if (final) return final;
+    const record = await directory.requireRecord(handle.runId, this.name);
+    let observation = await this.#driver.observe(record.driver);
+    if (!hasEnded(observation)) {
+      await directory.requestStop({ status: 'cancelled', reason: 'Cancelled by request.' });
+      observation = await this.#stop(record);
+    }
+    return this.#recordEnd(handle, directory, record, observation);
+  }
+
+  /** Stops waiting and following; runs keep going where they run, and whoever looks next records their end. */
+  async close(): Promise<void> {
+    this.#closing.abort(new Error(`The ${this.name} backend was closed.`));
+    await Promise.allSettled([...this.#supervised.values(), ...this.#endings.values()]);
+    await this.#driver.close?.();
+  }
+
+  /** Refuses what the driver's capabilities do not cover, before anything starts. */
+  #refuseUndeclared(request: RunRequestV1): void {
+    const needs: [keyof BackendCapabilitiesV1, boolean, string][] = [
+      ['services', request.program.service !== undefined, 'run services'],
+      ['pythonFunctions', request.program.kind === 'function', 'call Python functions'],
+      ['files', (request.runtime.files ?? []).length > 0, 'ship files'],
+      ['timeout', request.timeoutMilliseconds !== undefined, 'enforce timeouts'],
+      ['gpus', request.resources.gpu !== undefined, 'give runs GPUs'],
+      ['detach', request.detach, 'run detached'],
+    ];
+    for (const [capability, needed, what] of needs)
+      if (needed && this.capabilities[capability] !== true)
+        throw new UnsupportedCapabilityError({
+          backendName: this.name,
+          capability,
+          message: `The ${this.name} backend cannot ${what}.`,
+          hint: 'Run it on an infrastructure whose backend can (icl plugins ls shows what each can do).',
+        });
+  }
+
+  /** One look at the run, stopping it first when it has outlived a timeout the place does not enforce. */
+  async #observe(directory: RunDirectory<KitRunRecord<DriverRecord>>, record: KitRunRecord<DriverRecord>) {
+    const observation = await this.#driver.observe(record.driver);
+    if (observation.status !== 'running' || this.#deadline(record, observation) > Date.now())
+      return observation;
+    await directory.requestStop({
+      status: 'timed-out',
+      reason: `Stopped after the timeout of ${record.timeoutMilliseconds} ms.`,
+    });
+    return this.#stop(record);
+  }
+
+  /** When the kit stops the run for its timeout: never, when the place enforces timeouts itself. */
+  #deadline(record: KitRunRecord<DriverRecord>, observation: RunObservation): number {
+    if (this.#driver.enforcesTimeouts || record.timeoutMilliseconds === undefined)
+      return Number.POSITIVE_INFINITY;
+    const startedAt = (observation.status === 'running' && observation.startedAt) || record.submittedAt;
+    return Date.parse(startedAt) + record.timeoutMilliseconds;
+  }
+
+  /** Asks the driver to stop the run, then looks until it has ended. */
+  async #stop(record: KitRunRecord<DriverRecord>): Promise<EndedObservation> {
+    await this.#driver.stop(record.driver);
+    for (;;) {
+      const observation = await this.#driver.observe(record.driver);
+      if (hasEnded(observation)) return observation;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Waits until the run may have changed, but not past the moment its timeout falls due. */
+  async #waitForChange(
+    record: KitRunRecord<DriverRecord>,
+    observation: RunObservation,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const untilDeadline = Math.min(this.#deadline(record, observation) - Date.now(), 2 ** 31 - 1);
+    const waitSignal = anySignal(signal, AbortSignal.timeout(Math.max(untilDeadline, 0)));
+    const change = this.#driver.waitForChange
+      ? this.#driver.waitForChange(record.driver, waitSignal)
+      : new Promise((resolve) => setTimeout(resolve, pollMilliseconds));
+    await abortable(change, waitSignal).catch(() => undefined);
+    signal.throwIfAborted();
+  }
+
+  /** Waits in the background for an attached run to end, and records the end right away. */
+  #supervise(
+    handle: RunHandleV1,
+    directory: RunDirectory<KitRunRecord<DriverRecord>>,
+    record: KitRunRecord<DriverRecord>,
+  ): void {
+    const signal = this.#closing.signal;
+    const ended = (async () => {
+      for (;;) {
+        const observation = await this.#observe(directory, record);
+        if (hasEnded(observation)) return this.#recordEnd(handle, directory, record, observation);
+        await this.#waitForChange(record, observation, signal);
+      }
+    })();
+    this.#supervised.set(handle.runId, ended);
+    ended.then(
+      () => this.#supervised.delete(handle.runId),
+      () => this.#supervised.delete(handle.runId),
+    );
+  }
+
+  /**
+   * Waits until a service answers on its readiness port, then records its endpoints. A service that
+   * exits first or does not answer in time is stopped and ends `failed` with the reason.
+   */
+  async #waitUntilReady(
+    directory: RunDirectory<KitRunRecord<DriverRecord>>,
+    record: KitRunRecord<DriverRecord>,
+    service: ServiceOptions,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    if (!this.#driver.endpoints)
+      throw new Error(`The ${this.name} driver declares services but has no endpoints method.`);
+    const endpoints = await this.#driver.endpoints(record.driver, service);
+    const port = service.readiness?.port ?? service.ports[0];
+    const checked = endpoints.find((endpoint) => endpoint.port === port);
+    const timeout = service.readiness?.timeoutMilliseconds ?? defaultReadinessTimeout;
+    const what = service.readiness?.path ? `GET ${service.readiness.path} on port ${port}` : `port ${port}`;
+    if (checked) {
+      const url = new URL(checked.url);
+      const readiness = await waitForServiceReadiness({
+        address: url.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(url.port),
+        ...(service.readiness?.path === undefined ? {} : { path: service.readiness.path }),
+        timeoutMilliseconds: timeout,
+        isRunning: async () => !hasEnded(await this.#driver.observe(record.driver)),
+        ...(signal ? { signal } : {}),
+      });
+      if (!readiness.ready) {
+        await directory.requestStop({
+          status: 'failed',
+          reason: readiness.exited
+            ? `The service exited before it answered on ${what}.`
+            : `The service did not answer on ${what} within ${timeout} ms, so it was stopped.`,
+        });
+        const handle = { runId: path.basename(directory.root), data: { directory: directory.root } };
+        await this.#recordEnd(handle, directory, record, await this.#stop(record));
+        return;
+      }
+    }
+    record.endpoints = endpoints;
+    await directory.writeRecord(record);
+  }
+
+  /**
+   * Records how an ended run ended, once per process and once overall: its complete output, a
+   * function's result, its final state (whichever process records it first wins); then removes what it
+   * left where it ran.
+   */
+  #recordEnd(
+    handle: RunHandleV1,
+    directory: RunDirectory<KitRunRecord<DriverRecord>>,
+    record: KitRunRecord<DriverRecord>,
+    observation: EndedObservation,
+  ): Promise<RunState> {
+    let ending = this.#endings.get(handle.runId);
+    if (!ending) {
+      ending = (async () => {
+        const existing = await directory.readFinalState();
+        if (existing) {
+          await this.#driver.remove(record.driver);
+          return existing;
+        }
+        if (observation.status !== 'gone') {
+          const signal = AbortSignal.timeout(120_000);
+          await directory
+            .writeOutputStream(this.#driver.readOutput(record.driver, { follow: false, signal }))
+            .catch(() => undefined);
+        }
+        const stop = await directory.readStopRequest();
+        const result =
+          record.returnsResult && !stop && observation.status === 'exited' && observation.exitCode === 0
+            ? await this.#readResult(record)
+            : undefined;
+        const final = await directory.writeFinalState(
+          endedRunState(observation, stop, result, {
+            backendName: this.name,
+            ...(record.timeoutMilliseconds === undefined
+              ? {}
+              : { timeoutMilliseconds: record.timeoutMilliseconds }),
+          }),
+        );
+        await this.#driver.remove(record.driver);
+        return final;
+      })().finally(() => this.#endings.delete(handle.runId));
+      this.#endings.set(handle.runId, ending);
+    }
+    return ending;
+  }
+
+  async #readResult(record: KitRunRecord<DriverRecord>): Promise<FunctionResult> {
+    try {
+      const text = await this.#driver.readResult?.(record.driver);
+      if (text === undefined)
+        return { ok: false, reason: 'The function returned, but its result did not come back.' };
+      return { ok: true, value: JSON.parse(text) as JsonValue };
+    } catch (error) {
+      return {
+        ok: false,
+        reason: `The function returned, but its result could not be read: ${(error as Error).message}`,
+      };
+    }
+  }
+
+  /** Stops and removes a run whose caller gets no handle. */
+  async #discard(record: DriverRecord): Promise<void> {
+    await this.#driver.stop(record).catch(() => undefined);
+    await this.#driver.remove(record).catch(() => undefined);
+  }
+
+  #directory(handle: RunHandleV1): RunDirectory<KitRunRecord<DriverRecord>> {
+    const directory = handle.data.directory;
+    if (typeof directory !== 'string')
+      throw new InvalidArgumentError({
+        argument: 'handle',
+        message: `The handle of run ${handle.runId} is not a handle of the ${this.name} backend.`,
+        hint: 'Pass the handle that startRun returned for this run.',
+      });
+    return new RunDirectory(directory);
+  }
+}

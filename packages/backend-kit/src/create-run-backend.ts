@@ -5,7 +5,6 @@ import {
   type BackendV1,
   InvalidArgumentError,
   type Inventory,
-  type JsonObject,
   type JsonValue,
   type LogChunk,
   type ReadLogsOptionsV1,
@@ -34,7 +33,7 @@ export interface RunBackendContext {
 }
 
 /** What the kit records about a run in its `run.json`, around the driver's own record. */
-interface KitRunRecord<DriverRecord extends JsonObject> {
+interface KitRunRecord<DriverRecord> {
   /** The driver's record. */
   driver: DriverRecord;
   /** When the run was submitted: the start of its timeout when the place does not say when it started. */
@@ -66,19 +65,19 @@ const pollMilliseconds = 200;
  *
  * @example
  * ```ts
- * export function createShellBackend(settings: JsonObject, context: BackendContextV1): BackendV1 {
+ * export function createShellBackend(settings: ShellSettings, context: BackendContextV1): BackendV1 {
  *   return createRunBackend(shellDriver(settings), context);
  * }
  * ```
  */
-export function createRunBackend<DriverRecord extends JsonObject>(
+export function createRunBackend<DriverRecord>(
   driver: RunDriver<DriverRecord>,
   context: RunBackendContext,
 ): BackendV1 {
   return new RunBackend(driver, context);
 }
 
-class RunBackend<DriverRecord extends JsonObject> implements BackendV1 {
+class RunBackend<DriverRecord> implements BackendV1 {
   readonly specificationVersion = 'v1' as const;
   readonly name: string;
   readonly capabilities: BackendCapabilitiesV1;
@@ -113,7 +112,7 @@ class RunBackend<DriverRecord extends JsonObject> implements BackendV1 {
     const directory = new RunDirectory<KitRunRecord<DriverRecord>>(
       path.join(this.#runsDirectory, request.runId),
     );
-    await directory.create();
+    const made = await directory.create();
     const handle: RunHandleV1 = { runId: request.runId, data: { directory: directory.root } };
     let record: KitRunRecord<DriverRecord>;
     try {
@@ -137,8 +136,23 @@ class RunBackend<DriverRecord extends JsonObject> implements BackendV1 {
         throw error;
       }
     } catch (error) {
-      // Nothing runs: leave nothing behind.
+      // Nothing runs: leave nothing behind, not even the runs directory if this run made it (unless
+      // another run has put its own there meanwhile).
       await fs.rm(directory.root, { recursive: true, force: true });
+      for (
+        let parent = path.dirname(directory.root);
+        made !== directory.root;
+        parent = path.dirname(parent)
+      ) {
+        if (
+          !(await fs.rmdir(parent).then(
+            () => true,
+            () => false,
+          )) ||
+          parent === made
+        )
+          break;
+      }
       throw error;
     }
     if (service) {

@@ -6,11 +6,11 @@ import type { StopRequest } from './stop-request';
 export type FunctionResult = { ok: true; value: JsonValue } | { ok: false; reason: string };
 
 /** An observation of a run that has ended, one way or another. */
-export type EndedObservation = Extract<RunObservation, { status: 'exited' | 'failed' | 'gone' }>;
+export type EndedObservation = Extract<RunObservation, { status: 'exited' | 'timed-out' | 'failed' | 'gone' }>;
 
 /** Whether an observation says the run has ended. */
 export function hasEnded(observation: RunObservation): observation is EndedObservation {
-  return observation.status === 'exited' || observation.status === 'failed' || observation.status === 'gone';
+  return observation.status !== 'pending' && observation.status !== 'running';
 }
 
 /**
@@ -39,7 +39,7 @@ export function endedRunState(
       reason: `The ${context.backendName} backend lost the run: it was removed before ICL recorded how it ended.`,
     };
   if (observation.status === 'failed') return { ...state, reason: observation.reason };
-  if (observation.timedOut)
+  if (observation.status === 'timed-out')
     return {
       ...state,
       status: 'timed-out',

@@ -59,17 +59,22 @@ export class RunDirectory<RunRecord> {
    * Creates the directory (and the runs directory above it) for a new run. Refuses one that exists, so
    * two runs never share an id and a run's files are never mixed with another's.
    *
+   * Returns the first folder it made (the runs directory itself, the first time), so a caller whose run
+   * never started can remove everything it made.
+   *
    * @throws InvalidArgumentError when a run with the directory's name (its id) already exists.
    */
-  async create(): Promise<void> {
+  async create(): Promise<string> {
     // Recursive mkdir names the first folder it created, so none means the run's folder existed.
-    if ((await fs.mkdir(this.root, { recursive: true })) === undefined) {
+    const first = await fs.mkdir(this.root, { recursive: true });
+    if (first === undefined) {
       throw new InvalidArgumentError({
         argument: 'runId',
         message: `A run with id ${path.basename(this.root)} already exists in ${path.dirname(this.root)}.`,
         hint: 'Give every run a new id.',
       });
     }
+    return first;
   }
 
   /**

@@ -25,7 +25,7 @@ import type { OutputBytes } from './run-directory';
  * @typeParam RunRecord - what the driver needs to find a run again (a process group, a container
  *   name, a namespace and Job name). Plain JSON with no secret: it is stored in the run's directory.
  */
-export interface RunDriver<RunRecord extends JsonObject = JsonObject> {
+export interface RunDriver<RunRecord = JsonObject> {
   /** The backend's name (`ssh`, `docker`), as used in settings files and `--on`. */
   readonly name: string;
   /** What the backend can do; the kit refuses services and timeouts the driver does not declare. */
@@ -139,8 +139,12 @@ export type RunObservation =
       exitCode: number;
       startedAt?: string;
       endedAt?: string;
-      /** The place stopped it at its timeout (when `enforcesTimeouts`). */
-      timedOut?: boolean;
+    }
+  | {
+      /** The place stopped the program at the run's timeout (when it `enforcesTimeouts`). */
+      status: 'timed-out';
+      startedAt?: string;
+      endedAt?: string;
     }
   | {
       /** The place ended the run without the program exiting (never scheduled, killed for memory). */

@@ -92,14 +92,10 @@ echo $? >${quote(`${paths.exitCode}.tmp`)} && mv ${quote(`${paths.exitCode}.tmp`
     if (!existsSync(record.directory)) return { status: 'gone' };
     if (existsSync(paths.exitCode)) {
       const exitCode = Number(readFileSync(paths.exitCode, 'utf8'));
-      return {
-        status: 'exited',
-        exitCode,
-        startedAt: record.startedAt,
-        endedAt: statSync(paths.exitCode).mtime.toISOString(),
-        // GNU timeout exits 124 when it stopped the program, 137 when it had to kill it.
-        timedOut: record.timeout && (exitCode === 124 || exitCode === 137),
-      };
+      const times = { startedAt: record.startedAt, endedAt: statSync(paths.exitCode).mtime.toISOString() };
+      // GNU timeout exits 124 when it stopped the program, 137 when it had to kill it.
+      if (record.timeout && (exitCode === 124 || exitCode === 137)) return { status: 'timed-out', ...times };
+      return { status: 'exited', exitCode, ...times };
     }
     if (signalGroup(record.processGroup, 0)) return { status: 'running', startedAt: record.startedAt };
     return {

@@ -1,12 +1,15 @@
 import os from 'node:os';
 import path from 'node:path';
+import { createRunBackend } from '@icl/backend-kit';
 import type { BackendContextV1, BackendV1 } from '@icl/core';
-import { DockerBackend } from './docker-backend';
 import { checkDockerBackendSettings, type DockerBackendSettings } from './docker-backend-settings';
 import { DockerConnection } from './docker-connection';
+import { createDockerRunDriver } from './docker-run-driver';
 
 /**
- * Creates the Docker backend. Nothing is contacted or imported until the first operation, so creating
+ * Creates the Docker backend: the Docker run driver (see {@link createDockerRunDriver}) turned into a
+ * backend by `@icl/backend-kit`, which keeps each run's record, output and end in
+ * `<stateDirectory>/runs/<runId>` once its container is gone. Nothing is contacted or imported until the first operation, so creating
  * it is free; a daemon that is down is reported by that operation, naming the address it tried.
  * `context` comes from the host (the SDK or CLI); without one, run records go to the XDG state
  * directory, as the CLI would put them.
@@ -18,7 +21,10 @@ export function createDockerBackend(
   context?: BackendContextV1,
 ): BackendV1 {
   const checked = checkDockerBackendSettings(settings);
-  return new DockerBackend(checked, context ?? defaultContext(), new DockerConnection(checked.host));
+  const stateDirectory = checked.stateDirectory ?? (context ?? defaultContext()).stateDirectory;
+  return createRunBackend(createDockerRunDriver(checked, new DockerConnection(checked.host)), {
+    stateDirectory,
+  });
 }
 
 function defaultContext(): BackendContextV1 {

@@ -6,7 +6,10 @@ import type { StopRequest } from './stop-request';
 export type FunctionResult = { ok: true; value: JsonValue } | { ok: false; reason: string };
 
 /** An observation of a run that has ended, one way or another. */
-export type EndedObservation = Extract<RunObservation, { status: 'exited' | 'timed-out' | 'failed' | 'gone' }>;
+export type EndedObservation = Extract<
+  RunObservation,
+  { status: 'exited' | 'timed-out' | 'failed' | 'gone' }
+>;
 
 /** Whether an observation says the run has ended. */
 export function hasEnded(observation: RunObservation): observation is EndedObservation {

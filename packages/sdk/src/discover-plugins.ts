@@ -31,13 +31,13 @@ export interface DiscoveredPlugin {
 
 /**
  * Finds installed backend plugins without importing them: looks in every `node_modules` folder from
- * the working directory up, and from the CLI's own installation up (a global install), for packages
+ * the working directory up, and from the SDK's own installation up (a global install), for packages
  * named `@icl/plugin-*`, `icl-plugin-*` or `@<scope>/icl-plugin-*` whose package.json carries the
  * `icl.backend` marker. The first package found for a backend name wins, so a project's own install
  * takes precedence over a global one.
  */
 export async function discoverPlugins(
-  startDirectories: readonly string[] = [process.cwd(), dirname(fileURLToPath(import.meta.url))],
+  startDirectories: readonly string[] = [process.cwd(), installationDirectory()],
 ): Promise<DiscoveredPlugin[]> {
   const found = new Map<string, DiscoveredPlugin>();
   const seenFolders = new Set<string>();
@@ -52,6 +52,11 @@ export async function discoverPlugins(
     }
   }
   return [...found.values()].sort((left, right) => left.name.localeCompare(right.name));
+}
+
+/** Where this code is installed: plugins installed next to the SDK (or the CLI that bundles it) count too. */
+export function installationDirectory(): string {
+  return dirname(fileURLToPath(import.meta.url));
 }
 
 /**

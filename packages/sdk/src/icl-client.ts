@@ -9,9 +9,12 @@ import {
   type Program,
   type Run,
   type RunRecord,
+  UnknownBackendError,
 } from '@icl/core';
 import { createDefaultBackendRegistry } from './default-backend-registry';
 import { describeProgram } from './describe-program';
+import { discoverPlugins, installationDirectory, registerDiscoveredPlugins } from './discover-plugins';
+import { firstPartyPlugins } from './first-party-plugins';
 import { createBackendContext, type IclDirectories, resolveIclDirectories } from './icl-directories';
 import { prepareRun } from './prepare-run';
 import { type InfrastructureSelector, resolveInfrastructure } from './resolve-infrastructure';
@@ -38,6 +41,13 @@ const refusedInputCodes = new Set([
 export interface IclOptions {
   /** The backends to use; the SDK's built-in ones (`local`) by default. */
   registry?: BackendRegistry;
+  /**
+   * Whether a backend the registry does not have is looked for among the installed plugins (packages
+   * with the `icl.backend` marker in their package.json, see {@link discoverPlugins}), as the CLI does.
+   * Default true. The search runs only when a program asks for such a backend, once per client, so
+   * runs on `local` never pay for it.
+   */
+  discoverPlugins?: boolean;
   /** Where run records and backend state go (default: `ICL_STATE_DIR` or `~/.local/state/icl`). */
   stateDirectory?: string;
   /** Where caches go (default: `ICL_CACHE_DIR` or `~/.cache/icl`). */
@@ -120,6 +130,8 @@ class IclClient implements Icl {
   readonly #workingDirectory: string | undefined;
   readonly #store: RunStore;
   readonly #backends = new Map<string, Promise<BackendV1>>();
+  readonly #discoversPlugins: boolean;
+  #discovery: Promise<void> | undefined;
   #settings: Promise<Settings> | undefined;
 
   constructor(options: IclOptions) {
@@ -131,6 +143,7 @@ class IclClient implements Icl {
       cacheDirectory: options.cacheDirectory ?? defaults.cacheDirectory,
     };
     this.registry = options.registry ?? createDefaultBackendRegistry();
+    this.#discoversPlugins = options.discoverPlugins ?? true;
     this.#workingDirectory = options.workingDirectory;
     this.#store = new RunStore(this.directories.stateDirectory);
   }
@@ -283,16 +296,37 @@ class IclClient implements Icl {
     selector: InfrastructureSelector | undefined,
   ): Promise<{ infrastructure: Infrastructure; backend: BackendV1 }> {
     const settings = await this.settings();
-    const infrastructure = resolveInfrastructure(
-      settings,
-      selector,
-      this.registry.list().map((registration) => registration.name),
-    );
+    const resolve = () =>
+      resolveInfrastructure(
+        settings,
+        selector,
+        this.registry.list().map((registration) => registration.name),
+      );
+    let infrastructure: Infrastructure | undefined;
+    let unresolved: unknown;
+    try {
+      infrastructure = resolve();
+    } catch (error) {
+      unresolved = error;
+    }
+    // Perhaps a plugin that is installed but not registered yet: look once, then resolve again.
+    if ((!infrastructure || !this.registry.has(infrastructure.backend)) && (await this.#discoverPlugins())) {
+      try {
+        infrastructure = resolve();
+      } catch (error) {
+        throw notInstalled(requestedBackend(selector, settings)) ?? error;
+      }
+    }
+    if (!infrastructure) throw unresolved;
+    if (!this.registry.has(infrastructure.backend)) {
+      const install = notInstalled(infrastructure.backend);
+      if (install) throw install;
+      // An unknown backend fails here, listing the installed ones, before any folder is made.
+      this.registry.get(infrastructure.backend);
+    }
     const key = JSON.stringify([infrastructure.name, infrastructure.backend, infrastructure.settings ?? {}]);
     let backend = this.#backends.get(key);
     if (!backend) {
-      // An unknown backend fails here, listing the installed ones, before any folder is made.
-      this.registry.get(infrastructure.backend);
       backend = createBackendContext(this.directories, infrastructure.backend).then((context) =>
         this.registry.create(infrastructure.backend, infrastructure.settings ?? {}, context),
       );
@@ -302,4 +336,38 @@ class IclClient implements Icl {
     }
     return { infrastructure, backend: await backend };
   }
+
+  /** Registers the installed plugins the registry does not have, once; false when discovery is off. */
+  async #discoverPlugins(): Promise<boolean> {
+    if (!this.#discoversPlugins) return false;
+    this.#discovery ??= discoverPlugins([
+      this.#workingDirectory ?? process.cwd(),
+      installationDirectory(),
+    ]).then((plugins) => registerDiscoveredPlugins(this.registry, plugins));
+    await this.#discovery;
+    return true;
+  }
+}
+
+/** The backend a selector asks for by name (`docker`, `docker:remote`), when it is not a defined infrastructure. */
+function requestedBackend(
+  selector: InfrastructureSelector | undefined,
+  settings: Settings,
+): string | undefined {
+  if (selector === undefined) return undefined;
+  if (typeof selector !== 'string') return selector.backend;
+  if (Object.hasOwn(settings.infrastructures, selector)) return settings.infrastructures[selector]?.backend;
+  return selector.split(':')[0];
+}
+
+/** One line saying which package to install, for a backend of ICL's own plugins that is not installed. */
+function notInstalled(backend: string | undefined): UnknownBackendError | undefined {
+  const packageName = backend === undefined ? undefined : firstPartyPlugins[backend];
+  if (!packageName) return undefined;
+  return new UnknownBackendError({
+    backendName: backend!,
+    availableBackends: [],
+    message: `The ${backend} backend is not installed: npm install ${packageName}`,
+    hint: `Install ${packageName} next to your project (or next to the CLI, for a global install).`,
+  });
 }

@@ -66,6 +66,13 @@ export {
 export { defaultIcl, getRun, listRuns, run, start } from './default-icl';
 export { describeProgram } from './describe-program';
 export {
+  type DiscoveredPlugin,
+  discoverPlugins,
+  loadPluginResourceProviders,
+  registerDiscoveredPlugins,
+} from './discover-plugins';
+export { firstPartyPlugins } from './first-party-plugins';
+export {
   createIcl,
   type Icl,
   type IclOptions,

@@ -1,4 +1,4 @@
-import { discoverPlugins } from '../discover-plugins';
+import { discoverPlugins, listBuiltInBackends } from '@icl/sdk';
 import { formatTable } from '../format-table';
 import { printJson, writeOutput } from '../write-output';
 
@@ -23,8 +23,7 @@ interface PluginRow {
  * installed (by the `icl.backend` marker in their package.json). Nothing is imported to list them.
  */
 export async function pluginsListCommand(options: PluginsListCommandOptions): Promise<number> {
-  const [{ listBuiltInBackends }, discovered] = await Promise.all([import('@icl/sdk'), discoverPlugins()]);
-  const builtIn = await listBuiltInBackends();
+  const [builtIn, discovered] = await Promise.all([listBuiltInBackends(), discoverPlugins()]);
   const rows: PluginRow[] = builtIn.map((backend) => ({
     name: backend.name,
     package: backend.packageName,

@@ -10,8 +10,7 @@ import {
   type Stack,
   type StackEngine,
 } from '@icl/engine';
-import { resolveIclDirectories } from '@icl/sdk';
-import { discoverPlugins, loadPluginResourceProviders } from '../discover-plugins';
+import { discoverPlugins, loadPluginResourceProviders, resolveIclDirectories } from '@icl/sdk';
 
 /** How a stack command names its stack: a stack file, or a stack name for state-only commands. */
 export interface StackSelection {

@@ -2,12 +2,31 @@ import { promises as fs } from 'node:fs';
 import { temporaryName } from './temporary-name';
 
 /**
- * Replaces `file` with `content` so that readers in any process see the old or the new content, never a
- * part: the content goes to a temporary file beside it, which is then renamed over it (atomic on POSIX
- * file systems). Run files are read by other processes (`icl status`, `icl logs`) while they change.
+ * Replaces `file` with `content` so that readers in any process, and the file after a crash, hold the
+ * old or the new content, never a part: the content goes to a temporary file beside it, is flushed to
+ * disk, and the temporary file is renamed over it (atomic on POSIX file systems). Records (run states,
+ * run records, caches of interpreter lookups) are read by other processes while they change and must
+ * survive a power cut, so there is one durability level for all of them.
+ *
+ * @param options.mode - permission bits of a new file (default `0o600`: records are the user's own).
  */
-export async function writeFileAtomically(file: string, content: string | Buffer): Promise<void> {
+export async function writeFileAtomically(
+  file: string,
+  content: string | Buffer,
+  options: { mode?: number } = {},
+): Promise<void> {
   const temporary = temporaryName(file);
-  await fs.writeFile(temporary, content);
-  await fs.rename(temporary, file);
+  const handle = await fs.open(temporary, 'w', options.mode ?? 0o600);
+  try {
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temporary, file);
+  } catch (error) {
+    await fs.rm(temporary, { force: true });
+    throw error;
+  }
 }

@@ -44,7 +44,8 @@ export interface IclOptions {
   /**
    * Whether a backend the registry does not have is looked for among the installed plugins (packages
    * with the `icl.backend` marker in their package.json, see {@link discoverPlugins}), as the CLI does.
-   * Default true. The search runs only when a program asks for such a backend, once per client, so
+   * Default: true with the SDK's own registry, false when `registry` is given (the caller then chose its
+   * backends). The search runs only when a program asks for such a backend, once per client, so
    * runs on `local` never pay for it.
    */
   discoverPlugins?: boolean;
@@ -111,6 +112,12 @@ export interface Icl {
   infrastructures(): Promise<InfrastructureListing[]>;
   /** The settings in force (file and environment). */
   settings(): Promise<Settings>;
+  /**
+   * Registers the installed plugins the registry does not have yet (when plugin discovery is on; see
+   * `IclOptions.discoverPlugins`) and returns every backend name the client knows. Runs find plugins by
+   * themselves; this is for tools that list or resolve backends without running anything.
+   */
+  backendNames(): Promise<string[]>;
   /** Releases the backends' connections and timers, so the process can exit. */
   close(): Promise<void>;
 }
@@ -143,7 +150,7 @@ class IclClient implements Icl {
       cacheDirectory: options.cacheDirectory ?? defaults.cacheDirectory,
     };
     this.registry = options.registry ?? createDefaultBackendRegistry();
-    this.#discoversPlugins = options.discoverPlugins ?? true;
+    this.#discoversPlugins = options.discoverPlugins ?? options.registry === undefined;
     this.#workingDirectory = options.workingDirectory;
     this.#store = new RunStore(this.directories.stateDirectory);
   }
@@ -335,6 +342,11 @@ class IclClient implements Icl {
       backend.catch(() => this.#backends.delete(key));
     }
     return { infrastructure, backend: await backend };
+  }
+
+  async backendNames(): Promise<string[]> {
+    await this.#discoverPlugins();
+    return this.registry.list().map((registration) => registration.name);
   }
 
   /** Registers the installed plugins the registry does not have, once; false when discovery is off. */

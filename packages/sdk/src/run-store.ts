@@ -1,8 +1,8 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomically } from '@icl/backend-kit/files';
 import { InvalidArgumentError, RunNotFoundError, type RunRecord } from '@icl/core';
 import { isRunIdText } from './run-id';
-import { writeFileAtomically } from './write-file-atomically';
 
 const recordSuffix = '.json';
 

@@ -3,6 +3,7 @@ import { existsSync, promises as fs, watch } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomically } from '@icl/backend-kit/files';
 import {
   type BackendCapabilitiesV1,
   type BackendContextV1,
@@ -26,13 +27,7 @@ import { hasGpuDriver, readGpuInventory } from './gpu-inventory';
 import type { LaunchSpecification } from './launch-specification';
 import type { LocalBackendSettings } from './local-backend-settings';
 import { LocalRunDirectory } from './local-run-directory';
-import {
-  type LocalRunState,
-  readLocalRunState,
-  writeFileAtomically,
-  writeFinalState,
-  writeLiveState,
-} from './local-run-state';
+import { type LocalRunState, readLocalRunState, writeFinalState, writeLiveState } from './local-run-state';
 import { readLocalLogs } from './log-reader';
 import { prepareNodeModules } from './node-environment';
 import { prepareWorkingDirectory } from './prepare-working-directory';

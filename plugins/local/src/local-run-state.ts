@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { temporaryName, writeFileAtomically } from '@icl/backend-kit/files';
 import type { RunState } from '@icl/core';
 import type { LocalRunDirectory } from './local-run-directory';
 
@@ -11,19 +11,6 @@ export interface LocalRunState extends RunState {
   processGroupId?: number;
   /** GPU indices assigned through `CUDA_VISIBLE_DEVICES`. */
   gpus?: string[];
-}
-
-/** Replaces a file atomically: readers see the old or the new content, never a part. */
-export async function writeFileAtomically(file: string, content: string): Promise<void> {
-  const temporary = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const handle = await fs.open(temporary, 'w');
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fs.rename(temporary, file);
 }
 
 /** Writes the live (non-terminal) state. */
@@ -39,7 +26,7 @@ export async function writeFinalState(
   directory: LocalRunDirectory,
   state: LocalRunState,
 ): Promise<LocalRunState> {
-  const temporary = `${directory.finalState}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const temporary = temporaryName(directory.finalState);
   await fs.writeFile(temporary, `${JSON.stringify(state)}\n`);
   try {
     await fs.link(temporary, directory.finalState);

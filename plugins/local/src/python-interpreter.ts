@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { accessSync, closeSync, constants, promises as fs, openSync, readSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { writeFileAtomically } from '@icl/backend-kit/files';
 import { BackendUnavailableError } from '@icl/core';
-import { writeFileAtomically } from './local-run-state';
 
 /**
  * The real Python executable that a command such as `python3` means in the caller's directory.

@@ -14,7 +14,7 @@ export async function openMarket(on: string | undefined): Promise<MarketplaceCli
   const icl = await createCliClient();
   try {
     const settings = await icl.settings();
-    const backends = icl.registry.list().map((registration) => registration.name);
+    const backends = await icl.backendNames();
     const infrastructure = resolveInfrastructure(settings, on, backends);
     if (infrastructure.backend !== 'market') {
       throw new InvalidArgumentError({

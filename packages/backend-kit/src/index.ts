@@ -18,6 +18,7 @@ export {
 export { iclPath, resultPath, workspacePath } from './container-paths';
 export { createRunBackend, type RunBackendContext } from './create-run-backend';
 export { type EndedObservation, endedRunState, type FunctionResult, hasEnded } from './ended-run-state';
+export { defaultBackendContext, type IclDirectories, resolveIclDirectories } from './icl-directories';
 export { LogDecoder } from './log-decoder';
 export { readJsonFile } from './read-json-file';
 export { type OutputBytes, RunDirectory } from './run-directory';

@@ -1,5 +1,4 @@
-import os from 'node:os';
-import path from 'node:path';
+import { defaultBackendContext } from '@icl/backend-kit';
 import type { BackendContextV1, BackendV1 } from '@icl/core';
 import { KubernetesBackend } from './kubernetes-backend';
 import {
@@ -30,7 +29,7 @@ export interface KubernetesBackendOptions {
  * Creates the Kubernetes backend. Nothing is read, imported or contacted until the first operation, so
  * creating it is free; a cluster that cannot be reached is reported by that operation, naming the API
  * server and context. `context` comes from the host (the SDK or CLI); without one, run records go to the
- * XDG state directory, as the CLI would put them.
+ * state directory the CLI would use (`ICL_STATE_DIR`, else XDG's).
  *
  * @example
  * ```ts
@@ -54,21 +53,11 @@ export function createKubernetesBackend(
   return new KubernetesBackend({
     name,
     settings: checked,
-    context: context ?? defaultContext(name),
+    context: context ?? defaultBackendContext(name),
     connection: new KubernetesConnection(checked, options.kubeconfig, name),
     images: new RuntimeImages(checked, options.imageBuilder ?? dockerImageBuilder(checked)),
     ...(options.kubeconfig === undefined ? {} : { kubeconfigContent: options.kubeconfig }),
   });
-}
-
-function defaultContext(name: string): BackendContextV1 {
-  const home = os.homedir();
-  const state = process.env.XDG_STATE_HOME || path.join(home, '.local', 'state');
-  const cache = process.env.XDG_CACHE_HOME || path.join(home, '.cache');
-  return {
-    stateDirectory: path.join(state, 'icl', 'backends', name),
-    cacheDirectory: path.join(cache, 'icl', 'backends', name),
-  };
 }
 
 /**

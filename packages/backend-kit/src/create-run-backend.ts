@@ -47,6 +47,11 @@ interface KitRunRecord<DriverRecord> {
 
 const defaultReadinessTimeout = 60_000;
 const pollMilliseconds = 200;
+/** How long the kit reads a run's remaining output when it records the end. */
+const outputAllowance = 120_000;
+
+/** How a run stopped by the kit ended, and whether its output was kept while it stopped. */
+type StoppedObservation = EndedObservation & { outputKept?: boolean };
 
 /**
  * Turns a {@link RunDriver} into a whole `BackendV1`. The kit owns what every backend shares:
@@ -89,6 +94,8 @@ class RunBackend<DriverRecord> implements BackendV1 {
   readonly #endings = new Map<string, Promise<RunState>>();
   /** Attached runs whose end this process waits for, to record it as soon as it happens. */
   readonly #supervised = new Map<string, Promise<RunState>>();
+  /** Cancels under way in this process, which closing the backend lets finish. */
+  readonly #cancels = new Set<Promise<RunState>>();
   /** Aborts waits and log streams still open when the backend is closed. */
   readonly #closing = new AbortController();
 
@@ -108,7 +115,7 @@ class RunBackend<DriverRecord> implements BackendV1 {
     checkRunId(request.runId);
     this.#refuseUndeclared(request);
     const service = request.program.service;
-    if (service) checkServiceOptions(service);
+    if (service) checkServiceOptions(service, { portsRequired: this.#driver.servicesNeedPorts === true });
     const directory = new RunDirectory<KitRunRecord<DriverRecord>>(
       path.join(this.#runsDirectory, request.runId),
     );
@@ -157,7 +164,7 @@ class RunBackend<DriverRecord> implements BackendV1 {
     }
     if (service) {
       try {
-        await this.#waitUntilReady(directory, record, service, options.signal);
+        await this.#waitUntilReady(handle, directory, record, service, options.signal);
       } catch (error) {
         // Aborted or failed while waiting: the caller gets no handle, so nothing may keep running.
         await this.#discard(record.driver);
@@ -175,7 +182,8 @@ class RunBackend<DriverRecord> implements BackendV1 {
     const record = await directory.requireRecord(handle.runId, this.name);
     const observation = await this.#observe(directory, record);
     if (hasEnded(observation)) return this.#recordEnd(handle, directory, record, observation);
-    if (observation.status === 'pending') return { status: 'pending' };
+    if (observation.status === 'pending')
+      return { status: 'pending', ...(observation.reason ? { reason: observation.reason } : {}) };
     return {
       status: 'running',
       ...(observation.startedAt ? { startedAt: observation.startedAt } : {}),
@@ -242,18 +250,25 @@ class RunBackend<DriverRecord> implements BackendV1 {
     const final = await directory.readFinalState();
     if (final) return final;
     const record = await directory.requireRecord(handle.runId, this.name);
-    let observation = await this.#driver.observe(record.driver);
-    if (!hasEnded(observation)) {
+    const cancelling = (async () => {
+      const observation = await this.#driver.observe(record.driver);
+      if (hasEnded(observation)) return this.#recordEnd(handle, directory, record, observation);
       await directory.requestStop({ status: 'cancelled', reason: 'Cancelled by request.' });
-      observation = await this.#stop(record);
-    }
-    return this.#recordEnd(handle, directory, record, observation);
+      return this.#stopAndRecord(handle, directory, record);
+    })();
+    this.#cancels.add(cancelling);
+    return cancelling.finally(() => this.#cancels.delete(cancelling));
   }
 
-  /** Stops waiting and following; runs keep going where they run, and whoever looks next records their end. */
+  /**
+   * Stops waiting and following; runs keep going where they run, and whoever looks next records their
+   * end. Cancels and ends already under way finish first, so nothing they remove is left behind.
+   */
   async close(): Promise<void> {
     this.#closing.abort(new Error(`The ${this.name} backend was closed.`));
-    await Promise.allSettled([...this.#supervised.values(), ...this.#endings.values()]);
+    await Promise.allSettled([...this.#supervised.values(), ...this.#endings.values(), ...this.#cancels]);
+    // A cancel or supervisor may have started recording an end while the others settled.
+    await Promise.allSettled(this.#endings.values());
     await this.#driver.close?.();
   }
 
@@ -286,7 +301,7 @@ class RunBackend<DriverRecord> implements BackendV1 {
       status: 'timed-out',
       reason: `Stopped after the timeout of ${record.timeoutMilliseconds} ms.`,
     });
-    return this.#stop(record);
+    return this.#stop(directory, record);
   }
 
   /** When the kit stops the run for its timeout: never, when the place enforces timeouts itself. */
@@ -297,14 +312,43 @@ class RunBackend<DriverRecord> implements BackendV1 {
     return Date.parse(startedAt) + record.timeoutMilliseconds;
   }
 
-  /** Asks the driver to stop the run, then looks until it has ended. */
-  async #stop(record: KitRunRecord<DriverRecord>): Promise<EndedObservation> {
+  /**
+   * Asks the driver to stop the run and looks until it has ended, keeping its output meanwhile: the
+   * output is followed to its end while the program stops, so a place that removes a run to stop it
+   * loses none of it. The observation says `outputKept` when that worked.
+   */
+  async #stop(
+    directory: RunDirectory<KitRunRecord<DriverRecord>>,
+    record: KitRunRecord<DriverRecord>,
+  ): Promise<StoppedObservation> {
+    const keeping = directory
+      .writeOutputStream(
+        this.#driver.readOutput(record.driver, {
+          follow: true,
+          signal: AbortSignal.timeout(outputAllowance),
+        }),
+      )
+      .then(
+        () => true,
+        () => false,
+      );
     await this.#driver.stop(record.driver);
+    let observation: RunObservation;
     for (;;) {
-      const observation = await this.#driver.observe(record.driver);
-      if (hasEnded(observation)) return observation;
+      observation = await this.#driver.observe(record.driver);
+      if (hasEnded(observation)) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    return Object.assign(observation, { outputKept: await keeping });
+  }
+
+  /** Stops the run, then records its end (the stop request written before decides the status). */
+  async #stopAndRecord(
+    handle: RunHandleV1,
+    directory: RunDirectory<KitRunRecord<DriverRecord>>,
+    record: KitRunRecord<DriverRecord>,
+  ): Promise<RunState> {
+    return this.#recordEnd(handle, directory, record, await this.#stop(directory, record));
   }
 
   /** Waits until the run may have changed, but not past the moment its timeout falls due. */
@@ -348,6 +392,7 @@ class RunBackend<DriverRecord> implements BackendV1 {
    * exits first or does not answer in time is stopped and ends `failed` with the reason.
    */
   async #waitUntilReady(
+    handle: RunHandleV1,
     directory: RunDirectory<KitRunRecord<DriverRecord>>,
     record: KitRunRecord<DriverRecord>,
     service: ServiceOptions,
@@ -355,32 +400,38 @@ class RunBackend<DriverRecord> implements BackendV1 {
   ): Promise<void> {
     if (!this.#driver.endpoints)
       throw new Error(`The ${this.name} driver declares services but has no endpoints method.`);
-    const endpoints = await this.#driver.endpoints(record.driver, service);
     const port = service.readiness?.port ?? service.ports[0];
-    const checked = endpoints.find((endpoint) => endpoint.port === port);
     const timeout = service.readiness?.timeoutMilliseconds ?? defaultReadinessTimeout;
     const what = service.readiness?.path ? `GET ${service.readiness.path} on port ${port}` : `port ${port}`;
+    const startedWaiting = Date.now();
+    const deadline = AbortSignal.timeout(timeout);
+    const fail = async (reason: string) => {
+      await directory.requestStop({ status: 'failed', reason });
+      await this.#stopAndRecord(handle, directory, record);
+    };
+    const notAnswering = `The service did not answer on ${what} within ${timeout} ms, so it was stopped.`;
+    let endpoints: ServiceEndpoint[] | undefined;
+    try {
+      endpoints = await this.#driver.endpoints(record.driver, service, anySignal(signal, deadline));
+    } catch (error) {
+      if (!deadline.aborted || signal?.aborted) throw error;
+      return fail(notAnswering);
+    }
+    await directory.writeRecord(record);
+    if (!endpoints) return fail(`The service exited before it answered on ${what}.`);
+    const checked = endpoints.find((endpoint) => endpoint.port === port);
     if (checked) {
       const url = new URL(checked.url);
       const readiness = await waitForServiceReadiness({
         address: url.hostname.replace(/^\[|\]$/g, ''),
         port: Number(url.port),
         ...(service.readiness?.path === undefined ? {} : { path: service.readiness.path }),
-        timeoutMilliseconds: timeout,
+        timeoutMilliseconds: Math.max(0, timeout - (Date.now() - startedWaiting)),
         isRunning: async () => !hasEnded(await this.#driver.observe(record.driver)),
         ...(signal ? { signal } : {}),
       });
-      if (!readiness.ready) {
-        await directory.requestStop({
-          status: 'failed',
-          reason: readiness.exited
-            ? `The service exited before it answered on ${what}.`
-            : `The service did not answer on ${what} within ${timeout} ms, so it was stopped.`,
-        });
-        const handle = { runId: path.basename(directory.root), data: { directory: directory.root } };
-        await this.#recordEnd(handle, directory, record, await this.#stop(record));
-        return;
-      }
+      if (!readiness.ready)
+        return fail(readiness.exited ? `The service exited before it answered on ${what}.` : notAnswering);
     }
     record.endpoints = endpoints;
     await directory.writeRecord(record);
@@ -405,8 +456,8 @@ class RunBackend<DriverRecord> implements BackendV1 {
           await this.#driver.remove(record.driver);
           return existing;
         }
-        if (observation.status !== 'gone') {
-          const signal = AbortSignal.timeout(120_000);
+        if (observation.status !== 'gone' && !(observation as StoppedObservation).outputKept) {
+          const signal = AbortSignal.timeout(outputAllowance);
           await directory
             .writeOutputStream(this.#driver.readOutput(record.driver, { follow: false, signal }))
             .catch(() => undefined);

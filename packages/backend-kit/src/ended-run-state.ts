@@ -41,7 +41,12 @@ export function endedRunState(
       ...state,
       reason: `The ${context.backendName} backend lost the run: it was removed before ICL recorded how it ended.`,
     };
-  if (observation.status === 'failed') return { ...state, reason: observation.reason };
+  if (observation.status === 'failed')
+    return {
+      ...state,
+      reason: observation.reason,
+      ...(observation.exitCode === undefined ? {} : { exitCode: observation.exitCode }),
+    };
   if (observation.status === 'timed-out')
     return {
       ...state,

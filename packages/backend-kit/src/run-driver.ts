@@ -37,6 +37,11 @@ export interface RunDriver<RunRecord = JsonObject> {
    * promise that someone always does.
    */
   readonly enforcesTimeouts: boolean;
+  /**
+   * Whether a service must publish at least one port (where it is reached only through its ports, as
+   * a Kubernetes Service and its port-forward are); such services are refused before anything starts.
+   */
+  readonly servicesNeedPorts?: boolean;
   /** Resource types the backend provisions for plan/apply, if any. */
   readonly resourceProviders?: Readonly<Record<string, ResourceProviderV1>>;
 
@@ -85,7 +90,9 @@ export interface RunDriver<RunRecord = JsonObject> {
 
   /**
    * Stops the program and everything it started: a polite signal, then a kill after a grace period.
-   * Succeeds when the run has already stopped or is gone.
+   * Succeeds when the run has already stopped or is gone. The kit follows the run's output while it
+   * stops and keeps it, so a place that removes a run to stop it (a Kubernetes Job deleted with its
+   * pods) loses nothing.
    */
   stop(record: RunRecord): Promise<void>;
 
@@ -97,10 +104,19 @@ export interface RunDriver<RunRecord = JsonObject> {
 
   /**
    * Where each port of a started service is reached from this machine (publishing or forwarding ports
-   * as needed). Needed when the driver declares `services`; the kit then waits until the readiness port
-   * answers and records the endpoints in the run's state.
+   * as needed), once it can be: a driver may wait here until the place says the service is up (a
+   * pod's readiness probe). Resolves undefined when the service ended first. Needed when the driver
+   * declares `services`; the kit then waits until the readiness port answers and records the endpoints
+   * in the run's state. A driver may add to `record` here (the process that forwards the ports); the
+   * kit stores it again afterwards.
+   *
+   * @param signal - aborts at the service's readiness timeout or when the caller gives up.
    */
-  endpoints?(record: RunRecord, service: ServiceOptions): Promise<ServiceEndpoint[]>;
+  endpoints?(
+    record: RunRecord,
+    service: ServiceOptions,
+    signal: AbortSignal,
+  ): Promise<ServiceEndpoint[] | undefined>;
 
   /** Releases connections, so the process can exit. Runs keep going where they run. */
   close?(): Promise<void>;
@@ -125,6 +141,8 @@ export type RunObservation =
   | {
       /** Submitted, not started yet (scheduling, pulling an image). */
       status: 'pending';
+      /** What it waits for, when the place says (no node has the memory asked for). */
+      reason?: string;
     }
   | {
       /** The program runs. */
@@ -151,6 +169,8 @@ export type RunObservation =
       status: 'failed';
       /** Why, for the user, in one sentence. */
       reason: string;
+      /** The program's exit code, when it exited on the way (killed for memory). */
+      exitCode?: number;
       startedAt?: string;
       endedAt?: string;
     }

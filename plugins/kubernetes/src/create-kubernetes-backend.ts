@@ -1,11 +1,11 @@
-import { defaultBackendContext } from '@icl/backend-kit';
+import { createRunBackend, defaultBackendContext } from '@icl/backend-kit';
 import type { BackendContextV1, BackendV1 } from '@icl/core';
-import { KubernetesBackend } from './kubernetes-backend';
 import {
   checkKubernetesBackendSettings,
   type KubernetesBackendSettings,
 } from './kubernetes-backend-settings';
 import { KubernetesConnection } from './kubernetes-connection';
+import { KubernetesRunDriver } from './kubernetes-run-driver';
 import type { RuntimeImageBuilder } from './runtime-image-builder';
 import { RuntimeImages } from './runtime-images';
 
@@ -50,13 +50,15 @@ export function createKubernetesBackend(
     typeof target === 'string' && target !== '' ? { ...rest, context: target } : settings,
   );
   const name = options.name ?? 'k8s';
-  return new KubernetesBackend({
+  const driver = new KubernetesRunDriver({
     name,
     settings: checked,
-    context: context ?? defaultBackendContext(name),
     connection: new KubernetesConnection(checked, options.kubeconfig, name),
     images: new RuntimeImages(checked, options.imageBuilder ?? dockerImageBuilder(checked)),
     ...(options.kubeconfig === undefined ? {} : { kubeconfigContent: options.kubeconfig }),
+  });
+  return createRunBackend(driver, {
+    stateDirectory: checked.stateDirectory ?? (context ?? defaultBackendContext(name)).stateDirectory,
   });
 }
 

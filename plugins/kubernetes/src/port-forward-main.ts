@@ -10,7 +10,7 @@
  */
 import net from 'node:net';
 import { writeFileAtomically } from '@icl/backend-kit';
-import type { V1Pod } from '@kubernetes/client-node';
+import { isPodReady } from './is-pod-ready';
 import type { KubernetesBackendSettings } from './kubernetes-backend-settings';
 import { KubernetesConnection } from './kubernetes-connection';
 import { RunObserver } from './run-observer';
@@ -87,13 +87,10 @@ async function main(): Promise<void> {
     namespace: request.namespace,
     name: request.name,
     workload: 'service',
-    outputMarker: '',
-    image: '',
-    returnsResult: false,
   });
   let listening = false;
   await observer.watch(async (observed) => {
-    readyPod = observed.pods.find(isReady)?.metadata?.name;
+    readyPod = observed.pods.find(isPodReady)?.metadata?.name;
     if (!listening) {
       listening = true;
       const ports = Object.fromEntries(
@@ -104,13 +101,6 @@ async function main(): Promise<void> {
     return { done: observed.workload === undefined };
   }, new AbortController().signal);
   stop();
-}
-
-function isReady(pod: V1Pod): boolean {
-  if (pod.metadata?.deletionTimestamp) return false;
-  return (pod.status?.conditions ?? []).some(
-    (condition) => condition.type === 'Ready' && condition.status === 'True',
-  );
 }
 
 main().catch((error: unknown) => {

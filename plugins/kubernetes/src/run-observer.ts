@@ -1,7 +1,11 @@
 import type { V1Deployment, V1Job, V1Pod } from '@kubernetes/client-node';
 import { kubernetesStatusCode } from './kubernetes-api-error';
 import type { KubernetesConnection } from './kubernetes-connection';
-import type { KubernetesRunRecord } from './kubernetes-run-directory';
+import type { KubernetesRunRecord } from './kubernetes-run-record';
+
+/** What finds a run's objects in the cluster. */
+export type RunObjects = Pick<KubernetesRunRecord, 'runId' | 'namespace' | 'name' | 'workload'>;
+
 import { runSelector } from './ownership-labels';
 import type { ObservedRun } from './run-outcome';
 
@@ -24,9 +28,9 @@ const rewatchDelayMilliseconds = 500;
  */
 export class RunObserver {
   readonly #connection: KubernetesConnection;
-  readonly #record: KubernetesRunRecord;
+  readonly #record: RunObjects;
 
-  constructor(connection: KubernetesConnection, record: KubernetesRunRecord) {
+  constructor(connection: KubernetesConnection, record: RunObjects) {
     this.#connection = connection;
     this.#record = record;
   }

@@ -1,10 +1,17 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { readJsonFile } from '@icl/backend-kit';
 import { BackendUnavailableError } from '@icl/core';
-import type { KubernetesRunDirectory } from './kubernetes-run-directory';
 import type { PortForwardRequest } from './port-forward-main';
+
+/** What the forwarding process writes once it listens: its id and the local port of each service port. */
+interface ForwardedPorts {
+  process: number;
+  ports: Record<string, number>;
+}
 
 /** How long the forwarding process may take to listen before the service is given up. */
 const startTimeoutMilliseconds = 15_000;
@@ -17,11 +24,13 @@ const startTimeoutMilliseconds = 15_000;
  * @throws BackendUnavailableError with the process's error output when it does not start listening.
  */
 export async function startPortForward(
-  directory: KubernetesRunDirectory,
+  directory: string,
   request: Omit<PortForwardRequest, 'portsFile'>,
   signal: AbortSignal | undefined,
-): Promise<{ process: number; ports: Record<string, number> }> {
-  const log = openSync(directory.portForwardLog, 'a');
+): Promise<ForwardedPorts> {
+  const portsFile = path.join(directory, 'forwarded-ports.json');
+  const logFile = path.join(directory, 'port-forward.log');
+  const log = openSync(logFile, 'a');
   let child: ReturnType<typeof spawn>;
   try {
     child = spawn(process.execPath, [portForwardEntry()], {
@@ -31,7 +40,7 @@ export async function startPortForward(
   } finally {
     closeSync(log);
   }
-  child.stdin!.end(JSON.stringify({ ...request, portsFile: directory.forwardedPorts }));
+  child.stdin!.end(JSON.stringify({ ...request, portsFile }));
   child.unref();
   let exited = false;
   child.once('exit', () => {
@@ -40,13 +49,13 @@ export async function startPortForward(
   const deadline = Date.now() + startTimeoutMilliseconds;
   // Waiting for a file the child writes once; the child does the watching of the cluster.
   for (;;) {
-    const forwarded = await directory.readForwardedPorts().catch(() => undefined);
+    const forwarded = await readJsonFile<ForwardedPorts>(portsFile).catch(() => undefined);
     if (forwarded) return forwarded;
     if (exited || Date.now() > deadline || signal?.aborted) {
       if (!exited && child.pid) process.kill(child.pid, 'SIGTERM');
       throw new BackendUnavailableError({
         backendName: 'k8s',
-        message: `Could not forward the service's ports to this machine: ${lastLines(directory.portForwardLog) || 'the forwarding process did not start listening in time'}`,
+        message: `Could not forward the service's ports to this machine: ${lastLines(logFile) || 'the forwarding process did not start listening in time'}`,
         hint: 'Check that your kubeconfig allows pods/portforward in the namespace (kubectl port-forward uses the same).',
       });
     }

@@ -287,7 +287,7 @@ class RunBackend<DriverRecord> implements BackendV1 {
         throw new UnsupportedCapabilityError({
           backendName: this.name,
           capability,
-          message: `The ${this.name} backend cannot ${what}.`,
+          message: this.#driver.unsupported?.[capability] ?? `The ${this.name} backend cannot ${what}.`,
           hint: 'Run it on an infrastructure whose backend can (icl plugins ls shows what each can do).',
         });
   }
@@ -321,17 +321,19 @@ class RunBackend<DriverRecord> implements BackendV1 {
     directory: RunDirectory<KitRunRecord<DriverRecord>>,
     record: KitRunRecord<DriverRecord>,
   ): Promise<StoppedObservation> {
-    const keeping = directory
-      .writeOutputStream(
-        this.#driver.readOutput(record.driver, {
-          follow: true,
-          signal: AbortSignal.timeout(outputAllowance),
-        }),
-      )
-      .then(
-        () => true,
-        () => false,
-      );
+    const keeping = this.#driver.outputInRunDirectory
+      ? Promise.resolve(true)
+      : directory
+          .writeOutputStream(
+            this.#driver.readOutput(record.driver, {
+              follow: true,
+              signal: AbortSignal.timeout(outputAllowance),
+            }),
+          )
+          .then(
+            () => true,
+            () => false,
+          );
     await this.#driver.stop(record.driver);
     let observation: RunObservation;
     for (;;) {
@@ -456,7 +458,9 @@ class RunBackend<DriverRecord> implements BackendV1 {
           await this.#driver.remove(record.driver);
           return existing;
         }
-        if (observation.status !== 'gone' && !(observation as StoppedObservation).outputKept) {
+        const outputKept =
+          this.#driver.outputInRunDirectory || (observation as StoppedObservation).outputKept;
+        if (observation.status !== 'gone' && !outputKept) {
           const signal = AbortSignal.timeout(outputAllowance);
           await directory
             .writeOutputStream(this.#driver.readOutput(record.driver, { follow: false, signal }))

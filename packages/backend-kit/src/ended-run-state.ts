@@ -35,7 +35,17 @@ export function endedRunState(
   const endedAt =
     (observation.status === 'gone' ? undefined : observation.endedAt) ?? new Date().toISOString();
   const state: RunState = { status: 'failed', endedAt, ...(startedAt ? { startedAt } : {}) };
-  if (stop) return { ...state, status: stop.status, reason: stop.reason };
+  if (stop) {
+    // A run ICL failed (a service that exited before it answered) keeps the code it exited with.
+    const exitCode =
+      stop.status === 'failed' && observation.status === 'exited' ? observation.exitCode : undefined;
+    return {
+      ...state,
+      status: stop.status,
+      reason: stop.reason,
+      ...(exitCode === undefined ? {} : { exitCode }),
+    };
+  }
   if (observation.status === 'gone')
     return {
       ...state,

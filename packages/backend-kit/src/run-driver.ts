@@ -42,6 +42,17 @@ export interface RunDriver<RunRecord = JsonObject> {
    * a Kubernetes Service and its port-forward are); such services are refused before anything starts.
    */
   readonly servicesNeedPorts?: boolean;
+  /**
+   * Why a capability this driver lacks is missing here, said when a request needs it (`This machine has
+   * no NVIDIA GPU.`); without one the kit says the backend cannot do it.
+   */
+  readonly unsupported?: Partial<Readonly<Record<keyof BackendCapabilitiesV1, string>>>;
+  /**
+   * Whether the program writes its output straight into the run directory's `stdout.log` and
+   * `stderr.log` (a process on this machine): the kit then keeps those files as they are instead of
+   * copying the output there when the run ends.
+   */
+  readonly outputInRunDirectory?: boolean;
   /** Resource types the backend provisions for plan/apply, if any. */
   readonly resourceProviders?: Readonly<Record<string, ResourceProviderV1>>;
 

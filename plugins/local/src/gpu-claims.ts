@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
   type GpuRequest,
@@ -8,7 +8,6 @@ import {
   ResourceUnavailableError,
 } from '@icl/core';
 import { LocalRunDirectory } from './local-run-directory';
-import { readFinalState } from './local-run-state';
 
 interface GpuClaim {
   runId: string;
@@ -96,7 +95,9 @@ async function hasEnded(claim: GpuClaim): Promise<boolean> {
   } catch {
     return true;
   }
-  return (await readFinalState(new LocalRunDirectory(claim.directory))) !== undefined;
+  // Ended once its process exited (the supervisor wrote how) or its end was recorded (a lost supervisor).
+  const directory = new LocalRunDirectory(claim.directory);
+  return existsSync(directory.exit) || (await directory.readFinalState()) !== undefined;
 }
 
 async function readClaim(file: string): Promise<GpuClaim | undefined> {

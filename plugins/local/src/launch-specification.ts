@@ -5,7 +5,7 @@
 export interface LaunchSpecification {
   /** The run's id. */
   runId: string;
-  /** The run directory (see `LocalRunDirectory`). */
+  /** The run directory (see `LocalRunDirectory`), where the output and the exit are written. */
   directory: string;
   /** The executable. */
   command: string;
@@ -17,8 +17,6 @@ export interface LaunchSpecification {
   timeoutMilliseconds?: number;
   /** How long a stopped program gets between SIGTERM and SIGKILL. */
   graceMilliseconds: number;
-  /** Whether the program is a Python function whose JSON result is read from the run directory. */
-  returnsResult: boolean;
   /** GPU indices assigned to the run, released when it ends. */
   gpus: string[];
   /** Where GPU claims are kept, to release them when the run ends. */

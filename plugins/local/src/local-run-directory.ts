@@ -1,54 +1,41 @@
 import path from 'node:path';
+import { RunDirectory } from '@icl/backend-kit';
 
 /**
- * Where the files of one local run live. Everything about a run is under one directory, so a run can be
- * followed, cancelled or cleaned up by any process that knows the directory.
+ * Where the files of one local run live, under one directory, so any process that knows it can follow,
+ * stop or clean up the run: those of every kit run directory (record, final state, stop request, and
+ * the output, which the program writes here itself) and the local backend's own.
  */
-export class LocalRunDirectory {
-  constructor(readonly root: string) {}
-
+export class LocalRunDirectory extends RunDirectory<unknown> {
   /** The program's isolated working directory. */
   get work(): string {
     return path.join(this.root, 'work');
   }
 
-  /** Standard output of the program, written by the program itself through an inherited descriptor. */
-  get stdout(): string {
-    return path.join(this.root, 'stdout.log');
+  /** How the program's process ended, written by its supervisor (see {@link ProcessExit}). */
+  get exit(): string {
+    return path.join(this.root, 'exit.json');
   }
 
-  /** Standard error of the program. */
-  get stderr(): string {
-    return path.join(this.root, 'stderr.log');
-  }
-
-  /** The live state (pending, running with process ids), replaced atomically on every change. */
-  get state(): string {
-    return path.join(this.root, 'state.json');
-  }
-
-  /** The terminal state. Created once, exclusively: whoever ends the run first decides how it ended. */
-  get finalState(): string {
-    return path.join(this.root, 'final-state.json');
-  }
-
-  /** Marker written before a cancel signal, so the supervisor reports `cancelled`, not `failed`. */
-  get cancelRequested(): string {
-    return path.join(this.root, 'cancel-requested');
+  /** The JSON return value of a function program (where the function bootstrap writes it). */
+  get result(): string {
+    return path.join(this.root, 'result.json');
   }
 
   /** Keyword parameters of a function program. */
   get parameters(): string {
     return path.join(this.root, 'parameters.json');
   }
+}
 
-  /** Where a running service answers, written once it is ready. */
-  get endpoints(): string {
-    return path.join(this.root, 'endpoints.json');
-  }
-
-  /** The JSON return value of a function program. */
-  get result(): string {
-    return path.join(this.root, 'result.json');
-  }
+/** How a program's process ended, as its supervisor saw it. */
+export interface ProcessExit {
+  /** Its exit code; for a process killed by a signal, 128 + the signal's number. */
+  exitCode?: number;
+  /** Why it could not be started, if it could not. */
+  error?: string;
+  /** Whether the supervisor stopped it at the run's timeout. */
+  timedOut: boolean;
+  /** When it ended, ISO 8601. */
+  endedAt: string;
 }

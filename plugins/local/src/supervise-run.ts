@@ -1,60 +1,55 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import type { JsonValue } from '@icl/core';
+import { constants } from 'node:os';
+import { writeFileAtomically } from '@icl/backend-kit/files';
 import { releaseGpus } from './gpu-claims';
 import type { LaunchSpecification } from './launch-specification';
-import { LocalRunDirectory } from './local-run-directory';
-import { type LocalRunState, writeFinalState, writeLiveState } from './local-run-state';
+import { LocalRunDirectory, type ProcessExit } from './local-run-directory';
 import { isProcessGroupAlive, stopProcessGroup } from './process-group';
 
-/** Called once the program has started (or failed to), before it ends. */
-export type StartedCallback = (state: LocalRunState) => void;
+/** The program's process group and when it started, once it has (undefined when it could not start). */
+export interface StartedProcess {
+  processGroupId: number;
+  startedAt: string;
+}
 
 /**
- * Runs one program to its end and records how it ended. The program gets its own process group (so its
- * whole tree can be stopped) and writes its output straight into the run's log files through inherited
- * descriptors, so no output is lost or reordered even if the supervisor itself dies.
+ * Runs one program to its end and writes how its process ended (`exit.json`). The program gets its own
+ * process group (so its whole tree can be stopped) and writes its output straight into the run's log
+ * files through inherited descriptors, so no output is lost or reordered even if the supervisor dies.
+ * The supervisor stops the program at its timeout, stops what it left in its group, and releases its
+ * GPUs; the backend kit turns the exit into the run's final state.
  *
  * The supervisor is the calling process for attached runs and a separate Node.js process for detached
  * ones; the code is the same.
+ *
+ * @param onStarted - called once the program has started, or with undefined when it could not.
  */
 export async function superviseRun(
   specification: LaunchSpecification,
-  onStarted?: StartedCallback,
-): Promise<LocalRunState> {
+  onStarted: (started: StartedProcess | undefined) => void,
+): Promise<ProcessExit> {
   const directory = new LocalRunDirectory(specification.directory);
-  const stdout = await fs.open(directory.stdout, 'a');
-  const stderr = await fs.open(directory.stderr, 'a');
-  const startedAt = new Date().toISOString();
-
+  const stdout = await fs.open(directory.output('stdout'), 'a');
+  const stderr = await fs.open(directory.output('stderr'), 'a');
   const child = spawn(specification.command, specification.arguments, {
     cwd: directory.work,
     env: specification.environment,
     stdio: ['ignore', stdout.fd, stderr.fd],
     detached: true,
   });
-
-  let timedOut = false;
-  let timer: NodeJS.Timeout | undefined;
-  const processGroupId = child.pid;
-
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
     (resolve) => {
       child.once('error', (error) => resolve({ code: null, signal: null, error }));
       child.once('exit', (code, signal) => resolve({ code, signal }));
     },
   );
-
-  if (processGroupId !== undefined) {
-    const running: LocalRunState = {
-      status: 'running',
-      startedAt,
-      supervisorPid: process.pid,
-      processGroupId,
-      gpus: specification.gpus,
-    };
-    await writeLiveState(directory, running);
-    onStarted?.(running);
+  const processGroupId = child.pid;
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  if (processGroupId === undefined) onStarted(undefined);
+  else {
+    onStarted({ processGroupId, startedAt: new Date().toISOString() });
     if (specification.timeoutMilliseconds !== undefined) {
       timer = setTimeout(() => {
         timedOut = true;
@@ -64,74 +59,18 @@ export async function superviseRun(
   }
 
   const outcome = await exited;
-  if (timer) clearTimeout(timer);
+  clearTimeout(timer);
   await Promise.all([stdout.close(), stderr.close()]);
   // A run's processes end with the run: stop what the program left behind in its group.
   if (processGroupId !== undefined && isProcessGroupAlive(processGroupId)) {
     await stopProcessGroup(processGroupId, specification.graceMilliseconds);
   }
-
-  const ended: LocalRunState = {
-    status: 'failed',
-    startedAt,
-    endedAt: new Date().toISOString(),
-    supervisorPid: process.pid,
-    gpus: specification.gpus,
-  };
-  if (processGroupId !== undefined) ended.processGroupId = processGroupId;
-  if (outcome.code !== null) ended.exitCode = outcome.code;
-
-  if (outcome.error) {
-    ended.reason = `Could not start ${specification.command}: ${outcome.error.message}`;
-  } else if (await exists(directory.cancelRequested)) {
-    ended.status = 'cancelled';
-    ended.reason = 'Cancelled by request.';
-  } else if (timedOut) {
-    ended.status = 'timed-out';
-    ended.reason = `Stopped after the timeout of ${specification.timeoutMilliseconds} ms.`;
-    delete ended.exitCode;
-  } else if (outcome.code === 0) {
-    if (specification.returnsResult) {
-      const result = await readResult(directory);
-      if (result.ok) {
-        ended.status = 'succeeded';
-        ended.result = result.value;
-      } else {
-        ended.reason = result.reason;
-      }
-    } else {
-      ended.status = 'succeeded';
-    }
-  } else if (outcome.signal) {
-    ended.reason = `Killed by ${outcome.signal}.`;
-  } else {
-    ended.reason = `Exited with code ${outcome.code}.`;
-  }
-
-  const final = await writeFinalState(directory, ended);
-  if (specification.gpuClaimDirectory)
+  const exit: ProcessExit = { timedOut, endedAt: new Date().toISOString() };
+  if (outcome.error) exit.error = `Could not start ${specification.command}: ${outcome.error.message}`;
+  else if (outcome.code !== null) exit.exitCode = outcome.code;
+  else if (outcome.signal) exit.exitCode = 128 + (constants.signals[outcome.signal] ?? 0);
+  await writeFileAtomically(directory.exit, JSON.stringify(exit));
+  if (specification.gpus.length > 0 && specification.gpuClaimDirectory)
     await releaseGpus(specification.gpuClaimDirectory, specification.runId);
-  return final;
-}
-
-async function readResult(
-  directory: LocalRunDirectory,
-): Promise<{ ok: true; value: JsonValue } | { ok: false; reason: string }> {
-  try {
-    return { ok: true, value: JSON.parse(await fs.readFile(directory.result, 'utf8')) as JsonValue };
-  } catch (error) {
-    return {
-      ok: false,
-      reason: `The function returned, but its result could not be read: ${(error as Error).message}`,
-    };
-  }
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
+  return exit;
 }

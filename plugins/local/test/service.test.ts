@@ -82,7 +82,7 @@ describe('services on the local machine', () => {
     const state = await local.waitForRun(handle);
     expect(state.status).toBe('failed');
     expect(state.reason).toBe(
-      `The service did not answer a connection on port ${port} within 1s, so it was stopped.`,
+      `The service did not answer on port ${port} within 1000 ms, so it was stopped.`,
     );
   }, 30_000);
 

@@ -16,6 +16,7 @@ export {
   programCommand,
 } from './container-command';
 export { iclPath, resultPath, workspacePath } from './container-paths';
+export { createFileExclusively } from './create-file-exclusively';
 export { createRunBackend, type RunBackendContext } from './create-run-backend';
 export { type EndedObservation, endedRunState, type FunctionResult, hasEnded } from './ended-run-state';
 export { defaultBackendContext, type IclDirectories, resolveIclDirectories } from './icl-directories';

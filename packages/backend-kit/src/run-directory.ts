@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type LogStream, RunNotFoundError, type RunState } from '@icl/core';
+import { createFileExclusively } from './create-file-exclusively';
 import { readJsonFile } from './read-json-file';
 import type { StopRequest } from './stop-request';
 import { temporaryName } from './temporary-name';
@@ -113,21 +114,11 @@ export class RunDirectory<RunRecord> {
 
   /**
    * Records how the run ended, unless another process already did; returns the state that stands. The
-   * state is written in full to a temporary file that is then hard-linked into place, which fails when
-   * the final state exists: so the first writer wins and nobody reads a half-written state.
+   * file is created exclusively and whole, so the first writer wins and nobody reads half a state.
    */
   async writeFinalState(state: RunState): Promise<RunState> {
-    const temporary = temporaryName(this.finalState);
-    await fs.writeFile(temporary, `${JSON.stringify(state)}\n`);
-    try {
-      await fs.link(temporary, this.finalState);
-      return state;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return (await this.readFinalState()) ?? state;
-      throw error;
-    } finally {
-      await fs.rm(temporary, { force: true });
-    }
+    if (await createFileExclusively(this.finalState, `${JSON.stringify(state)}\n`)) return state;
+    return (await this.readFinalState()) ?? state;
   }
 
   /**

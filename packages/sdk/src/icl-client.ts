@@ -226,9 +226,8 @@ class IclClient implements Icl {
       });
       throw error;
     }
-    const stored = await this.#store.update(id, (draft) => {
-      draft.handle = handle as unknown as JsonValue;
-    });
+    // The id is shown to nobody before start() returns, so the record is still the one created above.
+    const stored = await this.#store.replace({ ...record, handle: handle as unknown as JsonValue });
     const backend = prepared.backend;
     return new RunHandle({ record: stored, store: this.#store, getBackend: async () => backend });
   }

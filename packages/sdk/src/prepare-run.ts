@@ -51,6 +51,9 @@ export async function prepareRun(
   resolveBackend: BackendResolver,
   workingDirectory: string = process.cwd(),
 ): Promise<PreparedRun> {
+  // The backend loads (a plugin import) while the program's files are read; its errors come second.
+  const backendResolution = resolveBackend(options.infrastructure);
+  backendResolution.catch(() => undefined);
   const resolvedProgram = await resolveProgram(program, options, workingDirectory);
   const runtime = await resolveRuntime(options.runtime ?? {}, workingDirectory);
   await addInlineDependencies(resolvedProgram, runtime);
@@ -73,7 +76,7 @@ export async function prepareRun(
   }
   const resources = normalizeResourceRequest(resolvedProgram.resources);
 
-  const { infrastructure, backend } = await resolveBackend(options.infrastructure);
+  const { infrastructure, backend } = await backendResolution;
   // A service outlives the call that starts it, so it always runs detached.
   const detach = (options.detach ?? false) || resolvedProgram.service !== undefined;
   const missing = (capability: string, message: string, hint: string) =>

@@ -36,17 +36,25 @@ export class RunHandle implements Run {
   readonly infrastructure: string;
   readonly #store: RunStore;
   readonly #getBackend: () => Promise<BackendV1>;
+  /**
+   * The record as this handle last read or wrote it. Its backend handle never changes once stored, and
+   * a terminal state never changes either, so the handle's own reads come from here; a state recorded
+   * meanwhile by another process comes back from the backend, which keeps every end it recorded.
+   */
+  #known: RunRecord;
 
   constructor(options: RunHandleOptions) {
     this.id = options.record.id;
     this.infrastructure = options.record.infrastructure;
     this.#store = options.store;
     this.#getBackend = options.getBackend;
+    this.#known = options.record;
   }
 
   /** The run's durable record, as currently stored. */
-  record(): Promise<RunRecord> {
-    return this.#store.get(this.id);
+  async record(): Promise<RunRecord> {
+    this.#known = await this.#store.get(this.id);
+    return this.#known;
   }
 
   /** The current status. */
@@ -56,7 +64,7 @@ export class RunHandle implements Run {
 
   /** The current state; an ended run's state comes from the store without asking the backend. */
   async state(): Promise<RunState> {
-    const record = await this.record();
+    const record = this.#known;
     const handle = activeHandle(record);
     if (!handle) return record.state;
     const backend = await this.#getBackend();
@@ -68,7 +76,7 @@ export class RunHandle implements Run {
    * timeout itself when the backend cannot.
    */
   async wait(options: { signal?: AbortSignal } = {}): Promise<RunState> {
-    const record = await this.record();
+    const record = this.#known;
     const handle = activeHandle(record);
     if (!handle) return record.state;
     const backend = await this.#getBackend();
@@ -88,7 +96,7 @@ export class RunHandle implements Run {
     const state = await this.wait();
     if (state.status === 'succeeded') return state.result ?? null;
     if (state.status === 'timed-out') {
-      const record = await this.record();
+      const record = this.#known;
       throw new RunTimeoutError({
         runId: this.id,
         timeoutMilliseconds: record.timeoutMilliseconds ?? 0,
@@ -123,7 +131,7 @@ export class RunHandle implements Run {
    * output is delivered. A backend that cannot stream is waited for, then read.
    */
   async *streamLogs(options: { follow?: boolean; signal?: AbortSignal } = {}): AsyncIterable<LogChunk> {
-    const record = await this.record();
+    const record = this.#known;
     if (record.handle === undefined || record.handle === null) return;
     const handle = record.handle as unknown as RunHandleV1;
     const backend = await this.#getBackend();
@@ -141,7 +149,7 @@ export class RunHandle implements Run {
 
   /** Stops the run and everything it started, and returns its final state. Cancelling an ended run changes nothing. */
   async cancel(): Promise<RunState> {
-    const record = await this.record();
+    const record = this.#known;
     const handle = activeHandle(record);
     if (!handle) return record.state;
     const backend = await this.#getBackend();
@@ -150,14 +158,13 @@ export class RunHandle implements Run {
 
   /** Stores a newer state. The first terminal state stored wins, so two processes never disagree. */
   async #remember(state: RunState): Promise<RunState> {
-    const record = await this.record();
-    if (isTerminalRunStatus(record.state.status) || sameState(record.state, state)) {
-      return isTerminalRunStatus(record.state.status) ? record.state : state;
-    }
-    const updated = await this.#store.update(this.id, (draft) => {
+    const known = this.#known;
+    if (isTerminalRunStatus(known.state.status)) return known.state;
+    if (sameState(known.state, state)) return state;
+    this.#known = await this.#store.update(this.id, (draft) => {
       if (!isTerminalRunStatus(draft.state.status)) draft.state = state;
     });
-    return updated.state;
+    return this.#known.state;
   }
 
   async #waitWithDeadline(

@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomically } from '@icl/backend-kit/files';
+import { createFileExclusively, writeFileAtomically } from '@icl/backend-kit/files';
 import { InvalidArgumentError, RunNotFoundError, type RunRecord } from '@icl/core';
 import { isRunIdText } from './run-id';
 
@@ -27,14 +27,13 @@ export class RunStore {
    */
   async create(record: RunRecord): Promise<RunRecord> {
     await mkdir(this.directory, { recursive: true });
-    if (await this.#read(record.id)) {
+    if (!(await createFileExclusively(this.#path(record.id), serialize(record)))) {
       throw new InvalidArgumentError({
         argument: 'id',
         message: `A run with id ${record.id} exists already.`,
         hint: 'Let ICL choose run ids.',
       });
     }
-    await writeFileAtomically(this.#path(record.id), serialize(record));
     return record;
   }
 
@@ -97,6 +96,15 @@ export class RunStore {
     mutate(draft);
     await writeFileAtomically(this.#path(id), serialize(draft));
     return draft;
+  }
+
+  /**
+   * Replaces a record this process created and nobody else can have changed yet (the run's id was not
+   * shown to anyone), without reading it first.
+   */
+  async replace(record: RunRecord): Promise<RunRecord> {
+    await writeFileAtomically(this.#path(record.id), serialize(record));
+    return record;
   }
 
   /**

@@ -1,0 +1,34 @@
+import { promises as fs } from 'node:fs';
+import { temporaryName } from './temporary-name';
+
+/**
+ * Creates `file` with `content` unless it exists, whole and durably: the content goes to a temporary
+ * file beside it, is flushed to disk, and is hard-linked into place, which fails when the file exists.
+ * So of several processes creating the same file the first wins, and no reader ever sees half of it.
+ * Resolves true when this call created it, false when it existed.
+ *
+ * @param options.mode - permission bits of the file (default `0o600`: records are the user's own).
+ */
+export async function createFileExclusively(
+  file: string,
+  content: string | Buffer,
+  options: { mode?: number } = {},
+): Promise<boolean> {
+  const temporary = temporaryName(file);
+  const handle = await fs.open(temporary, 'w', options.mode ?? 0o600);
+  try {
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.link(temporary, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await fs.rm(temporary, { force: true });
+  }
+}

@@ -1,6 +1,6 @@
+import { isNotFound } from '@icl/plugin-kubernetes';
 import type { AppsV1Api, V1Deployment } from '@kubernetes/client-node';
 import { gpuProductLabel, gpuResource } from './gpu-product';
-import { isNotFound } from './kubernetes-status';
 import { sameJson } from './resource-writer';
 import { retryOnConflict } from './retry-on-conflict';
 

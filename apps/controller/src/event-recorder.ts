@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { kubernetesErrorMessage } from '@icl/plugin-kubernetes';
 import type { CoreV1Api } from '@kubernetes/client-node';
 import { type InfernoKind, type InfernoResource, infernoGroup, infernoVersion } from './inferno-kinds';
-import { kubernetesErrorMessage } from './kubernetes-status';
 
 /** Options of {@link EventRecorder}. */
 export interface EventRecorderOptions {

@@ -1,3 +1,4 @@
+import { kubernetesErrorMessage } from '@icl/plugin-kubernetes';
 import type { KubernetesListObject, V1Deployment } from '@kubernetes/client-node';
 import type { AllocationSolver } from './allocation-solver';
 import {
@@ -17,7 +18,6 @@ import {
 } from './inferno-kinds';
 import { InfernoReconciler, type OptimizationReport } from './inferno-reconciler';
 import { createKubernetesClients, type KubernetesClients } from './kubernetes-clients';
-import { kubernetesErrorMessage } from './kubernetes-status';
 import { LeaseLeaderElector } from './lease-leader-election';
 import { NotLeaderError } from './not-leader-error';
 import { ResourceInformer } from './resource-informer';

@@ -1,5 +1,6 @@
 import type { AllocationSolution, ServerAllocation } from '@icl/core';
 import type { InfernoAllocationData, InfernoServerSpec } from '@icl/optimizer';
+import { isNotFound } from '@icl/plugin-kubernetes';
 import type { V1Node } from '@kubernetes/client-node';
 import type { AllocationSolver } from './allocation-solver';
 import type { ControllerLogEntry } from './controller-options';
@@ -14,7 +15,6 @@ import { EventRecorder } from './event-recorder';
 import { gpuProductOf } from './gpu-product';
 import type { InfernoKind, InfernoResource, InfernoResourceSet } from './inferno-kinds';
 import type { KubernetesClients } from './kubernetes-clients';
-import { isNotFound } from './kubernetes-status';
 import { observeDeployment } from './observe-deployment';
 import {
   type InfernoSystemReading,

@@ -1,5 +1,10 @@
 import { BackendUnavailableError } from '@icl/core';
-import { KubernetesPermissionError } from '@icl/plugin-kubernetes';
+import {
+  isNotFound,
+  KubernetesPermissionError,
+  kubernetesErrorMessage,
+  kubernetesStatusCode,
+} from '@icl/plugin-kubernetes';
 import {
   ApiextensionsV1Api,
   type KubernetesObject,
@@ -20,7 +25,6 @@ import {
   createKubernetesClients,
   type KubernetesClients,
 } from './kubernetes-clients';
-import { isNotFound, kubernetesErrorMessage, kubernetesStatusCode } from './kubernetes-status';
 
 /** What `icl controller install` takes: where the cluster is, and what to install. */
 export interface ControllerInstallOptions extends ControllerManifestOptions, ClusterConnectionOptions {}

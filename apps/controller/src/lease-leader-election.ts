@@ -1,5 +1,5 @@
+import { isConflict, isNotFound, kubernetesErrorMessage } from '@icl/plugin-kubernetes';
 import { type CoordinationV1Api, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
-import { isConflict, isNotFound, kubernetesErrorMessage } from './kubernetes-status';
 
 /** Options of {@link LeaseLeaderElector}. */
 export interface LeaseLeaderElectorOptions {

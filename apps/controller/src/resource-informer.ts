@@ -1,3 +1,4 @@
+import { kubernetesErrorMessage } from '@icl/plugin-kubernetes';
 import {
   type Informer,
   type KubeConfig,
@@ -7,7 +8,6 @@ import {
   makeInformer,
   type ObjectCache,
 } from '@kubernetes/client-node';
-import { kubernetesErrorMessage } from './kubernetes-status';
 
 /** What happened to a watched object; `resync` re-delivers a cached object on the resync period. */
 export type InformerEventType = 'add' | 'update' | 'delete' | 'resync';

@@ -1,3 +1,4 @@
+import { isNotFound } from '@icl/plugin-kubernetes';
 import type { CustomObjectsApi } from '@kubernetes/client-node';
 import {
   type InfernoKind,
@@ -6,7 +7,6 @@ import {
   infernoPlurals,
   infernoVersion,
 } from './inferno-kinds';
-import { isNotFound } from './kubernetes-status';
 import { retryOnConflict } from './retry-on-conflict';
 
 /** Options of {@link ResourceWriter}. */

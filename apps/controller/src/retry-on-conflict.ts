@@ -1,4 +1,4 @@
-import { isConflict } from './kubernetes-status';
+import { isConflict } from '@icl/plugin-kubernetes';
 
 /**
  * Runs a read-modify-write step again when the API server answers 409 Conflict: someone else (a user,

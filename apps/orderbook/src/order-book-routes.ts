@@ -2,15 +2,15 @@ import { parseDecimalAmount } from '@icl/manifest';
 import {
   type BidRecord,
   type LeaseRecord,
+  MarketplaceRefusal,
   type OrderRecord,
   type OrderSpecification,
   type ProviderRecord,
   type ReplayGuard,
-  verifyRequestSignature,
+  readSignedRequest,
 } from '@icl/plugin-marketplace/protocol';
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { amountOf, escrowDeposit, formatAmount, tokenQuantum } from './escrow';
-import { HttpError } from './http-error';
 import { newRecordId } from './new-record-id';
 import type { OrderBookSettings } from './order-book-settings';
 import type { OrderBookStore } from './order-book-store';
@@ -34,12 +34,7 @@ export function orderBookRoutes(context: OrderBookContext): Hono {
   const app = new Hono();
 
   app.onError((error, c) => {
-    if (error instanceof HttpError) {
-      return c.json(
-        { error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } },
-        error.status,
-      );
-    }
+    if (error instanceof MarketplaceRefusal) return c.json(error.body, error.status);
     console.error(`order book: ${c.req.method} ${c.req.path} failed: ${(error as Error).stack ?? error}`);
     return c.json(
       { error: { code: 'internal', message: 'The order book failed to handle the request.' } },
@@ -50,9 +45,9 @@ export function orderBookRoutes(context: OrderBookContext): Hono {
   app.get('/health', (c) => c.json({ ok: true }));
 
   app.put('/providers/:address', async (c) => {
-    const { address, body } = await signed(c, context);
+    const { address, body } = await readSignedRequest(c.req.raw, context.guard, 'order book');
     if (address !== c.req.param('address').toLowerCase()) {
-      throw new HttpError(
+      throw new MarketplaceRefusal(
         403,
         'forbidden',
         `Only ${c.req.param('address')} may register itself; this request is signed by ${address}.`,
@@ -60,7 +55,7 @@ export function orderBookRoutes(context: OrderBookContext): Hono {
     }
     const registration = body as { hostUri?: unknown; offer?: ProviderRecord['offer'] };
     if (typeof registration.hostUri !== 'string' || !/^https?:\/\//.test(registration.hostUri)) {
-      throw new HttpError(
+      throw new MarketplaceRefusal(
         400,
         'invalid-provider',
         'A registration needs `hostUri`, the provider API (http://…).',
@@ -73,7 +68,7 @@ export function orderBookRoutes(context: OrderBookContext): Hono {
       !Array.isArray(offer.nodes) ||
       !Array.isArray(offer.tokens)
     ) {
-      throw new HttpError(
+      throw new MarketplaceRefusal(
         400,
         'invalid-provider',
         'A registration needs `offer` with `tier`, `region`, `tokens` and `nodes`.',
@@ -100,11 +95,11 @@ export function orderBookRoutes(context: OrderBookContext): Hono {
   app.get('/providers', (c) => c.json(store.all(store.providers)));
 
   app.post('/orders', async (c) => {
-    const { address, body } = await signed(c, context);
+    const { address, body } = await readSignedRequest(c.req.raw, context.guard, 'order book');
     const request = body as { deployment?: unknown; specification?: OrderSpecification };
     const specification = checkSpecification(request.specification);
     if (typeof request.deployment !== 'string' || !request.deployment) {
-      throw new HttpError(
+      throw new MarketplaceRefusal(
         400,
         'invalid-order',
         'An order needs `deployment`, the name of the deployment it belongs to.',
@@ -156,7 +151,7 @@ export function orderBookRoutes(context: OrderBookContext): Hono {
   );
 
   app.post('/orders/:id/close', async (c) => {
-    const { address } = await signed(c, context);
+    const { address } = await readSignedRequest(c.req.raw, context.guard, 'order book');
     const id = c.req.param('id');
     const closed = await store.write(() => {
       const order = found(store.orders.get(id), 'order', id);
@@ -179,12 +174,12 @@ export function orderBookRoutes(context: OrderBookContext): Hono {
   });
 
   app.post('/orders/:id/bids', async (c) => {
-    const { address, body } = await signed(c, context);
+    const { address, body } = await readSignedRequest(c.req.raw, context.guard, 'order book');
     const id = c.req.param('id');
     const price = (body as { price?: { denom?: unknown; amount?: unknown } }).price;
     const amount = typeof price?.amount === 'string' ? parseDecimalAmount(price.amount) : undefined;
     if (amount === undefined || typeof price?.denom !== 'string') {
-      throw new HttpError(
+      throw new MarketplaceRefusal(
         400,
         'invalid-bid',
         'A bid needs `price: { denom, amount }` with a decimal amount per hour.',
@@ -192,7 +187,7 @@ export function orderBookRoutes(context: OrderBookContext): Hono {
     }
     const bid = await store.write(() => {
       if (!store.providers.get(address)) {
-        throw new HttpError(
+        throw new MarketplaceRefusal(
           403,
           'not-a-provider',
           `${address} is not a registered provider.`,
@@ -201,17 +196,21 @@ export function orderBookRoutes(context: OrderBookContext): Hono {
       }
       const order = found(store.orders.get(id), 'order', id);
       if (order.state !== 'open')
-        throw new HttpError(409, 'order-not-open', `Order ${id} is ${order.state}; it takes no more bids.`);
+        throw new MarketplaceRefusal(
+          409,
+          'order-not-open',
+          `Order ${id} is ${order.state}; it takes no more bids.`,
+        );
       const specification = order.specification;
       if (price.denom !== specification.denom) {
-        throw new HttpError(
+        throw new MarketplaceRefusal(
           400,
           'invalid-bid',
           `Order ${id} is paid in ${specification.denom}, not ${price.denom}.`,
         );
       }
       if (amount > amountOf(specification.maximumPrice.amount)) {
-        throw new HttpError(
+        throw new MarketplaceRefusal(
           400,
           'bid-above-maximum',
           `The bid ${price.amount} is above the order's maximum of ${specification.maximumPrice.amount}.`,
@@ -221,7 +220,11 @@ export function orderBookRoutes(context: OrderBookContext): Hono {
         .all(store.bids)
         .find((existing) => existing.orderId === id && existing.provider === address);
       if (previous)
-        throw new HttpError(409, 'already-bid', `${address} already bid on order ${id} (${previous.id}).`);
+        throw new MarketplaceRefusal(
+          409,
+          'already-bid',
+          `${address} already bid on order ${id} (${previous.id}).`,
+        );
       const created: BidRecord = {
         id: newRecordId('b'),
         orderId: id,
@@ -248,16 +251,16 @@ export function orderBookRoutes(context: OrderBookContext): Hono {
   });
 
   app.post('/leases', async (c) => {
-    const { address, body } = await signed(c, context);
+    const { address, body } = await readSignedRequest(c.req.raw, context.guard, 'order book');
     const bidId = (body as { bidId?: unknown }).bidId;
     if (typeof bidId !== 'string')
-      throw new HttpError(400, 'invalid-lease', 'A lease needs `bidId`, the bid to accept.');
+      throw new MarketplaceRefusal(400, 'invalid-lease', 'A lease needs `bidId`, the bid to accept.');
     const lease = await store.write(() => {
       const bid = found(store.bids.get(bidId), 'bid', bidId);
       const order = found(store.orders.get(bid.orderId), 'order', bid.orderId);
       if (order.tenant !== address) throw forbidden('order', order.id, address);
       if (order.state !== 'open' || bid.state !== 'open') {
-        throw new HttpError(
+        throw new MarketplaceRefusal(
           409,
           'order-not-open',
           `Order ${order.id} is ${order.state} and bid ${bidId} is ${bid.state}: it can no longer be accepted.`,
@@ -273,7 +276,7 @@ export function orderBookRoutes(context: OrderBookContext): Hono {
       const account = store.accounts.get(address);
       const balance = amountOf(account?.balances[denom] ?? '0');
       if (balance < deposit) {
-        throw new HttpError(
+        throw new MarketplaceRefusal(
           402,
           'insufficient-funds',
           `The lease needs an escrow deposit of ${formatAmount(deposit)} ${denom} (${bid.price.amount} per hour for ${order.specification.durationSeconds} s); ${address} has ${formatAmount(balance)}.`,
@@ -345,7 +348,7 @@ export function orderBookRoutes(context: OrderBookContext): Hono {
   });
 
   app.post('/leases/:id/close', async (c) => {
-    const { address } = await signed(c, context);
+    const { address } = await readSignedRequest(c.req.raw, context.guard, 'order book');
     const id = c.req.param('id');
     const closed = await store.write(() => {
       const lease = found(store.leases.get(id), 'lease', id);
@@ -369,9 +372,9 @@ export function orderBookRoutes(context: OrderBookContext): Hono {
   });
 
   app.post('/accounts/:address/credits', async (c) => {
-    const { address: operator, body } = await signed(c, context);
+    const { address: operator, body } = await readSignedRequest(c.req.raw, context.guard, 'order book');
     if (!(settings.operators ?? []).map((entry) => entry.toLowerCase()).includes(operator)) {
-      throw new HttpError(
+      throw new MarketplaceRefusal(
         403,
         'forbidden',
         `${operator} is not an operator of this order book.`,
@@ -381,7 +384,7 @@ export function orderBookRoutes(context: OrderBookContext): Hono {
     const amount = (body as { amount?: { denom?: unknown; amount?: unknown } }).amount;
     const parsed = typeof amount?.amount === 'string' ? parseDecimalAmount(amount.amount) : undefined;
     if (parsed === undefined || typeof amount?.denom !== 'string') {
-      throw new HttpError(400, 'invalid-credit', 'A credit needs `amount: { denom, amount }`.');
+      throw new MarketplaceRefusal(400, 'invalid-credit', 'A credit needs `amount: { denom, amount }`.');
     }
     const account = await store.write(() =>
       credit(store, c.req.param('address').toLowerCase(), amount.denom as string, parsed),
@@ -392,39 +395,13 @@ export function orderBookRoutes(context: OrderBookContext): Hono {
   return app;
 }
 
-/** Verifies the request's signature and returns the signer's address and the parsed JSON body. */
-async function signed(c: Context, context: OrderBookContext): Promise<{ address: string; body: unknown }> {
-  const raw = new Uint8Array(await c.req.arrayBuffer());
-  const url = new URL(c.req.url);
-  const check = verifyRequestSignature(
-    {
-      method: c.req.method,
-      pathWithQuery: url.pathname + url.search,
-      body: raw,
-      header: (name) => c.req.header(name),
-    },
-    context.guard,
-  );
-  if (!check.valid)
-    throw new HttpError(401, 'unauthenticated', `The order book refused the request: ${check.reason}.`);
-  let body: unknown = {};
-  if (raw.length > 0) {
-    try {
-      body = JSON.parse(Buffer.from(raw).toString('utf8'));
-    } catch {
-      throw new HttpError(400, 'invalid-json', 'The request body is not JSON.');
-    }
-  }
-  return { address: check.address, body };
-}
-
 function found<Value>(value: Value | undefined, what: string, id: string): Value {
-  if (value === undefined) throw new HttpError(404, 'not-found', `There is no ${what} ${id}.`);
+  if (value === undefined) throw new MarketplaceRefusal(404, 'not-found', `There is no ${what} ${id}.`);
   return value;
 }
 
-function forbidden(what: string, id: string, address: string): HttpError {
-  return new HttpError(
+function forbidden(what: string, id: string, address: string): MarketplaceRefusal {
+  return new MarketplaceRefusal(
     403,
     'forbidden',
     `${address} does not own ${what} ${id}.`,
@@ -433,7 +410,8 @@ function forbidden(what: string, id: string, address: string): HttpError {
 }
 
 function checkSpecification(specification: OrderSpecification | undefined): OrderSpecification {
-  const fail = (message: string, hint?: string) => new HttpError(400, 'invalid-order', message, hint);
+  const fail = (message: string, hint?: string) =>
+    new MarketplaceRefusal(400, 'invalid-order', message, hint);
   if (!specification || typeof specification !== 'object') throw fail('An order needs `specification`.');
   if (specification.priceUnit !== 'hour') {
     throw fail(

@@ -5,7 +5,7 @@
  * expiry, and re-adopts its containers after a restart.
  */
 export { freeCapacity } from './provider-capacity';
-export { ProviderDaemon, ProviderRequestError } from './provider-daemon';
+export { ProviderDaemon } from './provider-daemon';
 export {
   checkProviderSettings,
   type DeclaredNode,

@@ -18,6 +18,7 @@ import {
   type LeaseStatusRecord,
   loadOrCreateMarketplaceKey,
   type MarketplaceKey,
+  MarketplaceRefusal,
   OrderBookClient,
   type OrderRecord,
   type ServiceStatusRecord,
@@ -29,18 +30,6 @@ import { freeCapacity } from './provider-capacity';
 import type { DeclaredNode, ProviderSettings } from './provider-settings';
 import { type ProviderLease, ProviderStore, type ReplicaRecord } from './provider-store';
 import { publishedPorts, serviceEnvironment, serviceProgram } from './service-program';
-
-/** A refusal of a tenant's request, with the HTTP status it is answered with. */
-export class ProviderRequestError extends Error {
-  constructor(
-    readonly status: 400 | 403 | 404 | 409,
-    readonly code: string,
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * The provider: it watches the order book and bids on the orders it can host (checked with the
@@ -270,15 +259,15 @@ export class ProviderDaemon {
       try {
         record = await this.#orderBook.lease(leaseId);
       } catch {
-        throw new ProviderRequestError(404, 'not-found', `This provider has no lease ${leaseId}.`);
+        throw new MarketplaceRefusal(404, 'not-found', `This provider has no lease ${leaseId}.`);
       }
       if (record.provider !== this.key.address || record.state !== 'active') {
-        throw new ProviderRequestError(404, 'not-found', `This provider has no lease ${leaseId}.`);
+        throw new MarketplaceRefusal(404, 'not-found', `This provider has no lease ${leaseId}.`);
       }
       lease = this.store.leases.get(leaseId) ?? (await this.#takeLease(record));
     }
     if (lease.tenant !== signer) {
-      throw new ProviderRequestError(
+      throw new MarketplaceRefusal(
         403,
         'forbidden',
         `${signer} is not the tenant of lease ${leaseId}.`,
@@ -291,10 +280,10 @@ export class ProviderDaemon {
   /** Deploys (or, for a lease already running, replaces) the lease's services. */
   async deployManifest(lease: ProviderLease, group: ManifestGroup): Promise<LeaseStatusRecord> {
     if (lease.state === 'closed')
-      throw new ProviderRequestError(409, 'lease-closed', `Lease ${lease.leaseId} is closed.`);
+      throw new MarketplaceRefusal(409, 'lease-closed', `Lease ${lease.leaseId} is closed.`);
     const mismatch = manifestMismatch(group, lease.groupSpec);
     if (mismatch) {
-      throw new ProviderRequestError(
+      throw new MarketplaceRefusal(
         400,
         'manifest-mismatch',
         `The manifest does not fit lease ${lease.leaseId}: ${mismatch}.`,

@@ -1,8 +1,8 @@
 import type { ManifestGroup } from '@icl/manifest';
-import { ReplayGuard, verifyRequestSignature } from '@icl/plugin-marketplace/protocol';
-import { type Context, Hono } from 'hono';
+import { MarketplaceRefusal, ReplayGuard, readSignedRequest } from '@icl/plugin-marketplace/protocol';
+import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
-import { type ProviderDaemon, ProviderRequestError } from './provider-daemon';
+import type { ProviderDaemon } from './provider-daemon';
 
 /**
  * The provider's HTTP API (see `ProviderClient` in `@icl/plugin-marketplace/protocol`). Everything
@@ -14,15 +14,7 @@ export function providerRoutes(daemon: ProviderDaemon): Hono {
   const app = new Hono();
 
   app.onError((error, c) => {
-    if (error instanceof ProviderRequestError) {
-      return c.json(
-        { error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } },
-        error.status,
-      );
-    }
-    if (error instanceof UnauthenticatedError) {
-      return c.json({ error: { code: 'unauthenticated', message: error.message } }, 401);
-    }
+    if (error instanceof MarketplaceRefusal) return c.json(error.body, error.status);
     process.stderr.write(
       `provider: ${c.req.method} ${c.req.path} failed: ${(error as Error).stack ?? error}\n`,
     );
@@ -38,31 +30,31 @@ export function providerRoutes(daemon: ProviderDaemon): Hono {
   });
 
   app.put('/leases/:id/manifest', async (c) => {
-    const { address, body } = await signed(c, guard);
+    const { address, body } = await readSignedRequest(c.req.raw, guard, 'provider');
     const lease = await daemon.leaseFor(c.req.param('id'), address);
     const group = (body as { group?: ManifestGroup }).group;
     if (!group)
-      throw new ProviderRequestError(400, 'invalid-manifest', 'Send `{ "group": <manifest group> }`.');
+      throw new MarketplaceRefusal(400, 'invalid-manifest', 'Send `{ "group": <manifest group> }`.');
     return c.json(await daemon.deployManifest(lease, group), 202);
   });
 
   app.get('/leases/:id', async (c) => {
-    const { address } = await signed(c, guard);
+    const { address } = await readSignedRequest(c.req.raw, guard, 'provider');
     return c.json(await daemon.leaseStatus(await daemon.leaseFor(c.req.param('id'), address)));
   });
 
   app.get('/leases/:id/events', async (c) => {
-    const { address } = await signed(c, guard);
+    const { address } = await readSignedRequest(c.req.raw, guard, 'provider');
     return c.json(daemon.leaseEvents(await daemon.leaseFor(c.req.param('id'), address)));
   });
 
   app.delete('/leases/:id', async (c) => {
-    const { address } = await signed(c, guard);
+    const { address } = await readSignedRequest(c.req.raw, guard, 'provider');
     return c.json(await daemon.closeLease(await daemon.leaseFor(c.req.param('id'), address)));
   });
 
   app.get('/leases/:id/logs', async (c) => {
-    const { address } = await signed(c, guard);
+    const { address } = await readSignedRequest(c.req.raw, guard, 'provider');
     const lease = await daemon.leaseFor(c.req.param('id'), address);
     const follow = c.req.query('follow') === 'true';
     const service = c.req.query('service');
@@ -81,30 +73,4 @@ export function providerRoutes(daemon: ProviderDaemon): Hono {
   });
 
   return app;
-}
-
-class UnauthenticatedError extends Error {}
-
-async function signed(c: Context, guard: ReplayGuard): Promise<{ address: string; body: unknown }> {
-  const raw = new Uint8Array(await c.req.arrayBuffer());
-  const url = new URL(c.req.url);
-  const check = verifyRequestSignature(
-    {
-      method: c.req.method,
-      pathWithQuery: url.pathname + url.search,
-      body: raw,
-      header: (name) => c.req.header(name),
-    },
-    guard,
-  );
-  if (!check.valid) throw new UnauthenticatedError(`The provider refused the request: ${check.reason}.`);
-  let body: unknown = {};
-  if (raw.length > 0) {
-    try {
-      body = JSON.parse(Buffer.from(raw).toString('utf8'));
-    } catch {
-      throw new ProviderRequestError(400, 'invalid-json', 'The request body is not JSON.');
-    }
-  }
-  return { address: check.address, body };
 }

@@ -9,6 +9,14 @@ export {
   type KubernetesBackendOptions,
 } from './create-kubernetes-backend';
 export { type GpuPlacement, gpuPlacement } from './gpu-placement';
+export {
+  isConflict,
+  isNotFound,
+  type KubernetesStatus,
+  kubernetesErrorMessage,
+  kubernetesStatus,
+  kubernetesStatusCode,
+} from './kubernetes-api-error';
 export type { KubernetesBackendSettings, PodToleration } from './kubernetes-backend-settings';
 export {
   KubernetesPermissionError,

@@ -51,10 +51,13 @@ export function kubernetesStatus(error: unknown): KubernetesStatus | undefined {
   return status;
 }
 
-/** One line saying why an API call failed, without response headers or bodies that may be long. */
+/**
+ * One line saying why an API call failed: the API server's own sentence with the HTTP status, without
+ * response headers or bodies that may be long; the client's error (with its code) when no answer came.
+ */
 export function kubernetesErrorMessage(error: unknown): string {
   const status = kubernetesStatus(error);
-  if (status) return status.message ?? `${status.reason ?? 'error'} (HTTP ${status.code})`;
+  if (status) return `${status.message ?? status.reason ?? 'error'} (HTTP ${status.code})`;
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   const text = typeof message === 'string' ? message : String(error);
   return typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
@@ -63,4 +66,9 @@ export function kubernetesErrorMessage(error: unknown): string {
 /** Whether an error is the API server's 404 for an object that does not exist. */
 export function isNotFound(error: unknown): boolean {
   return kubernetesStatusCode(error) === 404;
+}
+
+/** Whether the API server refused a write because the object changed since it was read (409). */
+export function isConflict(error: unknown): boolean {
+  return kubernetesStatusCode(error) === 409;
 }

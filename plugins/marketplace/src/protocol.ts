@@ -11,11 +11,17 @@ export {
   publicKeyObject,
   readMarketplaceKey,
 } from './marketplace-key';
+export {
+  MarketplaceRefusal,
+  type RefusalBody,
+  type RefusalStatus,
+} from './marketplace-refusal';
 export { MarketplaceRequestError, type MarketplaceRequestErrorOptions } from './marketplace-request-error';
 export { OrderBookClient } from './order-book-client';
 export type * from './order-book-records';
 export { ProviderClient } from './provider-client';
 export type * from './provider-records';
+export { readSignedRequest } from './read-signed-request';
 export {
   ReplayGuard,
   replayWindowMilliseconds,

@@ -10,10 +10,11 @@ import {
 } from '@icl/plugin-marketplace/protocol';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startDockerTestbed } from '../../../tooling/testbed/docker-testbed.mjs';
-import { createSandbox, type IclSandbox } from './icl-process';
+import { collect, createSandbox, eventually, type IclSandbox } from './icl-process';
 
 const orderBookMain = fileURLToPath(new URL('../../orderbook/dist/main.js', import.meta.url));
 const providerMain = fileURLToPath(new URL('../../provider/dist/main.js', import.meta.url));
+const helloExample = fileURLToPath(new URL('../../../examples/hello/hello.py', import.meta.url));
 
 let root: string;
 let testbed: { host: string; baseImage: string; stop(): Promise<void> };
@@ -75,17 +76,30 @@ deployment:
 `;
 }
 
-/** A sandbox whose settings name the test market `local` and a tenant key the test funded. */
-async function marketSandbox(): Promise<IclSandbox> {
+/** A sandbox whose settings name the test market `local` and a tenant key the test funded with 50 USDT. */
+async function marketSandbox(): Promise<IclSandbox & { tenant: string }> {
   const sandbox = await createSandbox();
   const keyFile = join(sandbox.root, 'tenant-key.pem');
   const key = await loadOrCreateMarketplaceKey(keyFile);
   await new OrderBookClient(orderBookUrl, operator).credit(key.address, { denom: 'USDT', amount: '50' });
   await writeFile(
     sandbox.configFile,
-    `infrastructures:\n  market:\n    backend: market\n    settings:\n      keyFile: ${keyFile}\n      markets:\n        local: { orderBook: "${orderBookUrl}", bidWindowSeconds: 3 }\n`,
+    `infrastructures:\n  market:\n    backend: market\n    settings:\n      keyFile: ${keyFile}\n      run: { image: ${testbed.baseImage} }\n      markets:\n        local: { orderBook: "${orderBookUrl}", bidWindowSeconds: 3 }\n`,
   );
-  return sandbox;
+  return Object.assign(sandbox, { tenant: key.address });
+}
+
+/** What the tenant holds now, in USDT. */
+async function balance(tenant: string): Promise<number> {
+  return Number((await new OrderBookClient(orderBookUrl).account(tenant)).balances.USDT ?? 0);
+}
+
+/** The tenant's only lease, as `icl leases --json` shows it. */
+async function onlyLease(sandbox: IclSandbox): Promise<{ id: string; state: string; end?: string }> {
+  const listed = await sandbox.icl(['leases', '--on', 'market:local', '--json']);
+  const leases = JSON.parse(listed.stdout) as Array<{ id: string; state: string; end?: string }>;
+  expect(leases).toHaveLength(1);
+  return leases[0]!;
 }
 
 beforeAll(async () => {
@@ -224,4 +238,65 @@ describe('icl deploy and icl lease', () => {
       'icl: No order book is set for market "elsewhere". Set infrastructures.market.settings.markets.elsewhere.orderBook to its URL (http://…) in the settings file, or ICL_INFRA_MARKET_ELSEWHERE_ORDER_BOOK.\n',
     );
   });
+});
+
+describe('icl run --on market:local', () => {
+  test('runs the hello example as a one-service lease, prints its output, and the provider closes the lease with the rest of the escrow returned', async () => {
+    const sandbox = await marketSandbox();
+    const result = await sandbox.icl(['run', helloExample, '--on', 'market:local']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^Hello from ICL! Python 3\.\d+\.\d+ on Linux\.\n$/);
+    const runs = JSON.parse((await sandbox.icl(['runs', '--json'])).stdout) as Array<{ status: string }>;
+    expect(runs.map((run) => run.status)).toEqual(['succeeded']);
+    const lease = await eventually(async () => {
+      const found = await onlyLease(sandbox);
+      return found.state === 'closed' ? found : undefined;
+    });
+    expect(lease.end).toBe('closed-by-provider');
+    // The lease is paid by the time it ran: a few seconds of about 0.1 USDT an hour.
+    const left = await balance(sandbox.tenant);
+    expect(left).toBeLessThan(50);
+    expect(left).toBeGreaterThan(49.99);
+  }, 120_000);
+
+  test('a crashing program mirrors its exit code and stderr', async () => {
+    const sandbox = await marketSandbox();
+    await writeFile(
+      join(sandbox.work, 'crash.py'),
+      'import sys\nprint("boom", file=sys.stderr)\nsys.exit(3)\n',
+    );
+    const result = await sandbox.icl(['run', 'crash.py', '--on', 'market:local']);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toBe('boom\n');
+  }, 120_000);
+
+  test('Ctrl-C closes the lease: exit 130, the run cancelled, the unspent escrow returned', async () => {
+    const sandbox = await marketSandbox();
+    await writeFile(
+      join(sandbox.work, 'sleeper.py'),
+      'import time\nprint("started", flush=True)\ntime.sleep(300)\n',
+    );
+    const child = sandbox.spawnIcl(['run', 'sleeper.py', '--on', 'market:local']);
+    const finished = collect(child);
+    await new Promise<void>((resolve) =>
+      child.stdout!.on('data', (text: Buffer) => text.includes('started') && resolve()),
+    );
+    child.kill('SIGINT');
+    const result = await finished;
+    expect(result.exitCode).toBe(130);
+    const runs = JSON.parse((await sandbox.icl(['runs', '--json'])).stdout) as Array<{ status: string }>;
+    expect(runs.map((run) => run.status)).toEqual(['cancelled']);
+    const lease = await onlyLease(sandbox);
+    expect(lease).toMatchObject({ state: 'closed', end: 'closed-by-tenant' });
+    expect(await balance(sandbox.tenant)).toBeGreaterThan(49.99);
+  }, 120_000);
+
+  test('what a single program cannot have on the market is refused before anything is leased', async () => {
+    const sandbox = await marketSandbox();
+    await writeFile(join(sandbox.work, 'train.py'), 'def train():\n    return 1\n');
+    const result = await sandbox.icl(['run', 'train.py', '--function', 'train', '--on', 'market:local']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('cannot call Python functions');
+    expect(JSON.parse((await sandbox.icl(['leases', '--on', 'market:local', '--json'])).stdout)).toEqual([]);
+  }, 60_000);
 });

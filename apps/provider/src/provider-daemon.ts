@@ -29,7 +29,7 @@ import { imageDefaults } from './image-defaults';
 import { freeCapacity } from './provider-capacity';
 import type { DeclaredNode, ProviderSettings } from './provider-settings';
 import { type ProviderLease, ProviderStore, type ReplicaRecord } from './provider-store';
-import { publishedPorts, serviceEnvironment, serviceProgram } from './service-program';
+import { publishedPorts, runsOnce, serviceEnvironment, serviceProgram } from './service-program';
 
 /**
  * The provider: it watches the order book and bids on the orders it can host (checked with the
@@ -331,7 +331,9 @@ export class ProviderDaemon {
           await this.store.addEvent(leaseId, {
             type: 'service-ready',
             service: service.name,
-            message: `Replica ${index} of ${service.name} answers.`,
+            message: runsOnce(service)
+              ? `Replica ${index} of ${service.name} started.`
+              : `Replica ${index} of ${service.name} answers.`,
           });
         }
       }
@@ -400,7 +402,8 @@ export class ProviderDaemon {
       },
     });
     const state = await this.backend.getRunState(handle);
-    if (isTerminalRunStatus(state.status)) {
+    // A program that runs once may well have ended already; only a service must still be running.
+    if (isTerminalRunStatus(state.status) && !runsOnce(service)) {
       throw new Error(`Replica ${index} of ${service.name} did not start: ${state.reason ?? state.status}.`);
     }
     return { service: service.name, index, runId, handle, ports: publishedPorts(service) };
@@ -412,6 +415,8 @@ export class ProviderDaemon {
     if (!lease || lease.state !== 'ready') return;
     const replicas = [...lease.replicas];
     let changed = false;
+    /** Replicas of programs that run once and have ended. */
+    const ended: ReplicaRecord[] = [];
     for (let position = 0; position < replicas.length; position++) {
       const replica = replicas[position]!;
       let state: RunState;
@@ -423,6 +428,10 @@ export class ProviderDaemon {
         continue;
       }
       if (!isTerminalRunStatus(state.status)) continue;
+      if (lease.manifest?.services.some((service) => service.name === replica.service && runsOnce(service))) {
+        ended.push(replica);
+        continue;
+      }
       const group = this.#secretManifests.get(leaseId);
       if (!group) {
         const reason = `Replica ${replica.index} of ${replica.service} ended (${state.reason ?? state.status}) after the provider restarted; the provider keeps no secrets on disk, so send the manifest again (icl lease update).`;
@@ -456,6 +465,30 @@ export class ProviderDaemon {
       await this.store.write(() =>
         this.store.leases.put(leaseId, { ...this.store.leases.get(leaseId)!, replicas }),
       );
+    if (ended.length > 0 && ended.length === replicas.length) await this.#completeLease(leaseId, ended);
+  }
+
+  /**
+   * Ends a lease whose replicas were all programs that ran once and have ended: records how each ended,
+   * then closes the lease at the order book, which returns the escrow not yet earned to the tenant.
+   */
+  async #completeLease(leaseId: string, replicas: readonly ReplicaRecord[]): Promise<void> {
+    for (const replica of replicas) {
+      const state = await this.backend.getRunState(replica.handle);
+      await this.store.addEvent(leaseId, {
+        type: 'program-ended',
+        service: replica.service,
+        message: `Replica ${replica.index} of ${replica.service} ended: ${state.reason ?? state.status}.`,
+      });
+    }
+    await this.#endLease(
+      leaseId,
+      'lease-completed',
+      'Every program of the lease has ended, so the lease was closed and the rest of its escrow returned.',
+    );
+    await this.#orderBook
+      .closeLease(leaseId)
+      .catch((error) => this.#log(`closing lease ${leaseId} at the order book: ${error.message}`));
   }
 
   /** Stops a lease's services and records its end. */
@@ -553,6 +586,7 @@ export class ProviderDaemon {
           index: replica.index,
           status: state.status,
           ...(state.reason ? { reason: state.reason } : {}),
+          ...(state.exitCode === undefined ? {} : { exitCode: state.exitCode }),
           endpoints: (state.endpoints ?? []).map(({ port, url }) => ({ port, url })),
         }));
       return {

@@ -12,7 +12,7 @@ export function publishedPorts(service: ManifestService): number[] {
  * The ICL program that runs one replica of a manifest service: its command (the manifest's `command`
  * and `args`, or the image's entrypoint and command where the manifest gives none, as Kubernetes does)
  * as a long-running service whose global ports are published on `publishHost`, ready once the first
- * one accepts connections.
+ * one accepts connections; or, for `restart_policy: Never`, as a program that runs once.
  */
 export function serviceProgram(
   service: ManifestService,
@@ -21,13 +21,15 @@ export function serviceProgram(
 ): CommandProgram {
   const command = service.command?.length ? service.command : imageDefaults.entrypoint;
   const args = service.args ?? (service.command?.length ? [] : imageDefaults.command);
+  const program: CommandProgram = { kind: 'command', name: service.name, command: [...command, ...args] };
+  if (runsOnce(service)) return program;
   const ports = publishedPorts(service);
-  return {
-    kind: 'command',
-    name: service.name,
-    command: [...command, ...args],
-    service: { ports, host: publishHost, readiness: { timeoutMilliseconds: 120_000 } },
-  };
+  return { ...program, service: { ports, host: publishHost, readiness: { timeoutMilliseconds: 120_000 } } };
+}
+
+/** Whether a service is a program that runs once (`restart_policy: Never`): its replicas are not restarted. */
+export function runsOnce(service: ManifestService): boolean {
+  return service.restartPolicy === 'Never';
 }
 
 /** The manifest's `KEY=value` environment as a map. */

@@ -307,5 +307,6 @@ function manifestService(
     ...(params === undefined ? {} : { params }),
     credentials,
     ...(service.pullPolicy === undefined ? {} : { pullPolicy: service.pullPolicy }),
+    ...(service.restartPolicy === undefined ? {} : { restartPolicy: service.restartPolicy }),
   };
 }

@@ -87,11 +87,15 @@ export function checkDeploymentGroups(
   const global = groups.some((group) =>
     group.services.some((service) => service.expose.some((expose) => expose.global)),
   );
-  if (allBuilt && groups.length > 0 && !global) {
+  // A deployment of programs that run once (ICL 1.0 `restart_policy: Never`) need not be reachable.
+  const onlyPrograms = groups.every((group) =>
+    group.services.every((service) => service.restartPolicy === 'Never'),
+  );
+  if (allBuilt && groups.length > 0 && !global && !onlyPrograms) {
     model.servicesField.report(
       'global-service-required',
       'no deployed service is reachable from the internet',
-      'Add `to: [{ global: true }]` to an expose entry of at least one deployed service.',
+      'Add `to: [{ global: true }]` to an expose entry of at least one deployed service (or give programs that run once `restart_policy: Never`).',
     );
   }
 }

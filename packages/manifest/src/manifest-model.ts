@@ -2,7 +2,7 @@ import type { Attribute } from './group-spec';
 import type { LeaseDuration } from './lease-duration';
 import type { ManifestField } from './manifest-field';
 import type { DeploymentMode, ManifestVersion } from './manifest-version';
-import type { HttpOptions, PullPolicy } from './provider-manifest';
+import type { HttpOptions, PullPolicy, RestartPolicy } from './provider-manifest';
 
 /*
  * The manifest as read, before groups are built: each part checked on its own. A part that had a
@@ -56,6 +56,7 @@ export interface ServiceModel {
     | { readonly host: string; readonly email: string; readonly username: string; readonly password: string }
     | undefined;
   readonly pullPolicy: PullPolicy | undefined;
+  readonly restartPolicy: RestartPolicy | undefined;
   /** Every part of the service was read without a problem. */
   readonly complete: boolean;
 }

@@ -80,10 +80,18 @@ export interface ManifestService {
   readonly credentials: ImageCredentials | null;
   /** ICL 1.0: when the provider pulls the image (`Always`, `IfNotPresent`, `Never`). Only when set. */
   readonly pullPolicy?: PullPolicy;
+  /**
+   * ICL 1.0: whether the provider restarts a replica that ended (`Always`, a service) or lets it end
+   * (`Never`, a program that runs once; the lease closes once all such replicas have ended). Only when set.
+   */
+  readonly restartPolicy?: RestartPolicy;
 }
 
 /** ICL 1.0 `pull_policy` values. */
 export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
+
+/** ICL 1.0 `restart_policy` values: `Always` (the default) or `Never`. */
+export type RestartPolicy = 'Always' | 'Never';
 
 /** The services of one group, sorted by name. */
 export interface ManifestGroup {

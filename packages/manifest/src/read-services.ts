@@ -1,7 +1,7 @@
 import { isMap } from 'yaml';
 import type { ManifestField } from './manifest-field';
 import type { ServiceModel, StorageMountModel } from './manifest-model';
-import type { PullPolicy } from './provider-manifest';
+import type { PullPolicy, RestartPolicy } from './provider-manifest';
 import { readExposeList } from './read-expose';
 import { onlyInAkash, onlyInIcl, type ReaderSettings } from './reader-settings';
 
@@ -9,6 +9,7 @@ import { onlyInAkash, onlyInIcl, type ReaderSettings } from './reader-settings';
 export const serviceNamePattern = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const environmentNamePattern = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const pullPolicies: readonly PullPolicy[] = ['Always', 'IfNotPresent', 'Never'];
+const restartPolicies: readonly RestartPolicy[] = ['Always', 'Never'];
 const teeTypes = ['cpu', 'cpu-gpu'];
 const permissionValues = ['deployment', 'logs', 'events'];
 
@@ -44,11 +45,13 @@ function readService(name: string, field: ManifestField, settings: ReaderSetting
   const known = ['image', 'command', 'args', 'env', 'expose', 'dependencies', 'params', 'credentials'];
   const entries = field.mapping({
     what: 'a service',
-    known: icl ? [...known, 'pull_policy'] : known,
+    known: icl ? [...known, 'pull_policy', 'restart_policy'] : known,
     required: ['image'],
     // docker-compose's `depends_on` is accepted and ignored, as the reference parser does.
     ignored: ['depends_on'],
-    misplaced: icl ? {} : { pull_policy: onlyInIcl('pull_policy') },
+    misplaced: icl
+      ? {}
+      : { pull_policy: onlyInIcl('pull_policy'), restart_policy: onlyInIcl('restart_policy') },
   });
   if (entries === undefined) return undefined;
   let complete = true;
@@ -113,6 +116,19 @@ function readService(name: string, field: ManifestField, settings: ReaderSetting
     else pullPolicy = value as PullPolicy;
   }
 
+  let restartPolicy: RestartPolicy | undefined;
+  const restartField = entries.get('restart_policy');
+  if (restartField !== undefined) {
+    const hint =
+      'Write `restart_policy: Always` (a service, restarted when it ends) or `Never` (a program that runs once).';
+    const value = restartField.string(hint);
+    if (value !== undefined && !restartPolicies.includes(value as RestartPolicy)) {
+      restartField.report('restart-policy', `\`${value}\` is not a restart policy`, hint);
+      complete = false;
+    } else if (value === undefined) complete = false;
+    else restartPolicy = value as RestartPolicy;
+  }
+
   return {
     name,
     field,
@@ -124,6 +140,7 @@ function readService(name: string, field: ManifestField, settings: ReaderSetting
     params,
     credentials: credentials ?? undefined,
     pullPolicy,
+    restartPolicy,
     complete,
   };
 }

@@ -315,6 +315,33 @@ describe('ICL rules', () => {
     expect(check.issues[0]?.hint).toMatch(/set `version: "1.0"`/);
   });
 
+  it('reads restart policies and checks them', () => {
+    const once = checkDeployManifest(
+      icl((text) =>
+        text.replace('    image: nginx:1.27\n', '    image: nginx:1.27\n    restart_policy: Never\n'),
+      ),
+    );
+    expect(once.valid && once.manifest.orders[0]?.manifestGroup.services[0]?.restartPolicy).toBe('Never');
+    // A program that runs once need not be reachable from the internet.
+    const unexposed = (policy: string) =>
+      rules(
+        icl((text) =>
+          text
+            .replace('    image: nginx:1.27\n', `    image: nginx:1.27\n    restart_policy: ${policy}\n`)
+            .replace(/ {8}to:\n {10}- global: true\n/, ''),
+        ),
+      );
+    expect(unexposed('Never')).toEqual([]);
+    expect(unexposed('Always')).toEqual([['global-service-required', 'services']]);
+    expect(
+      rules(
+        icl((text) =>
+          text.replace('    image: nginx:1.27\n', '    image: nginx:1.27\n    restart_policy: OnFailure\n'),
+        ),
+      ),
+    ).toEqual([['restart-policy', 'services.app.restart_policy']]);
+  });
+
   it('checks pull policies', () => {
     expect(
       rules(

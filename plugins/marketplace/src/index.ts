@@ -11,10 +11,12 @@
  * await market.closeLease(leases[0].lease.id);   // escrow not yet spent comes back
  * ```
  *
- * The backend `market` (`--on market:NAME`) lists the market's providers as its inventory. The
+ * The backend `market` (`--on market:NAME`) runs single programs as one-service leases
+ * (`icl run train.py --on market:local`) and lists the market's providers as its inventory. The
  * protocol the order book and providers speak is exported from `@icl/plugin-marketplace/protocol`.
  */
-export { createMarketBackend, MarketBackend } from './market-backend';
+export { createMarketBackend } from './market-backend';
+export { MarketRunDriver, type MarketRunRecord } from './market-run-driver';
 export {
   createMarketplaceClient,
   type DeployedLease,
@@ -25,6 +27,7 @@ export {
 export { MarketplaceRequestError } from './marketplace-request-error';
 export {
   type MarketplaceSettings,
+  type MarketRunSettings,
   type ResolvedMarketplaceSettings,
   resolveMarketplaceSettings,
 } from './marketplace-settings';

@@ -36,6 +36,11 @@ export interface DeployOptions {
   /** Called with one line per step (order placed, bids, winner, manifest sent, ready). */
   readonly onProgress?: (message: string) => void;
   readonly signal?: AbortSignal;
+  /**
+   * Whether to wait until the provider reports the services ready (default true). A program that runs
+   * once may have ended before that; `false` returns once the manifest is sent.
+   */
+  readonly waitUntilReady?: boolean;
 }
 
 /**
@@ -85,7 +90,7 @@ export class MarketplaceClient {
     try {
       const results = await Promise.all(
         manifest.orders.map((order) =>
-          this.#deployPlacement(manifest, order, deployment, progress, leased, options.signal),
+          this.#deployPlacement(manifest, order, deployment, progress, leased, options),
         ),
       );
       return { deployment, leases: results };
@@ -104,8 +109,9 @@ export class MarketplaceClient {
     deployment: string,
     progress: (message: string) => void,
     leased: LeaseRecord[],
-    signal: AbortSignal | undefined,
+    options: DeployOptions,
   ): Promise<DeployedLease> {
+    const signal = options.signal;
     const { groupSpec, manifestGroup: _manifestGroup, ...matching } = order;
     const placed = await this.orderBook.placeOrder({
       deployment,
@@ -145,7 +151,10 @@ export class MarketplaceClient {
     const provider = new ProviderClient(lease.providerUri, this.key);
     await provider.sendManifest(lease.id, order.manifestGroup);
     progress(`manifest sent to ${lease.providerUri}`);
-    const status = await this.#waitUntilReady(provider, lease.id, signal);
+    const status =
+      options.waitUntilReady === false
+        ? await provider.status(lease.id)
+        : await this.#waitUntilReady(provider, lease.id, signal);
     const uris = Object.fromEntries(status.services.map((service) => [service.name, service.uris]));
     progress(`${order.placement} is ready`);
     return { lease, status, uris, match };

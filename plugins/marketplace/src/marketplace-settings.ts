@@ -31,8 +31,22 @@ export interface MarketplaceSettings {
   readonly readySeconds?: number;
   /** Let providers' reputation and uptime weigh against price. */
   readonly weights?: RankingWeights;
+  /** How `icl run` leases a single program (each field has a default). */
+  readonly run?: MarketRunSettings;
   /** The market's name, from `market:NAME` (set by the SDK). */
   readonly target?: string;
+}
+
+/** How `icl run --on market:NAME` leases a single program: one service that runs once. */
+export interface MarketRunSettings {
+  /** The image programs run in when their runtime names none. Default `python:3.12-slim`. */
+  readonly image?: string;
+  /** How long the lease lasts at most, which the escrow pays for (`30m`, `2h`). Default `1h`. */
+  readonly duration?: string;
+  /** The token the lease is paid in. Default `USDT`. */
+  readonly token?: string;
+  /** The most the run may cost per hour, in that token. Default `1`. */
+  readonly maximumPricePerHour?: string | number;
 }
 
 /** Settings with every default applied. */
@@ -43,6 +57,7 @@ export interface ResolvedMarketplaceSettings {
   readonly bidWindowMilliseconds: number;
   readonly readyMilliseconds: number;
   readonly weights: RankingWeights;
+  readonly run: Required<MarketRunSettings>;
 }
 
 /**
@@ -76,6 +91,14 @@ export function resolveMarketplaceSettings(
     });
   }
   const keyFile = chosen.keyFile ? expandHome(chosen.keyFile) : path.join(stateDirectory, 'tenant-key.pem');
+  const price = chosen.run?.maximumPricePerHour;
+  if (price !== undefined && !(Number(price) > 0)) {
+    throw new InvalidArgumentError({
+      argument: 'run.maximumPricePerHour',
+      message: `The market setting run.maximumPricePerHour is ${JSON.stringify(price)}, not a price above 0.`,
+      hint: `Set infrastructures.market.settings.run.maximumPricePerHour to the most a run may cost per hour, for example 2.5.`,
+    });
+  }
   return {
     market,
     orderBook: chosen.orderBook,
@@ -83,6 +106,12 @@ export function resolveMarketplaceSettings(
     bidWindowMilliseconds: Math.round((chosen.bidWindowSeconds ?? 5) * 1000),
     readyMilliseconds: Math.round((chosen.readySeconds ?? 180) * 1000),
     weights: chosen.weights ?? {},
+    run: {
+      image: chosen.run?.image ?? 'python:3.12-slim',
+      duration: chosen.run?.duration ?? '1h',
+      token: chosen.run?.token ?? 'USDT',
+      maximumPricePerHour: chosen.run?.maximumPricePerHour ?? 1,
+    },
   };
 }
 

@@ -21,6 +21,8 @@ export interface ReplicaStatusRecord {
   /** The run's status, as ICL reports runs (`running`, `failed`, `cancelled`…). */
   readonly status: string;
   readonly reason?: string;
+  /** The code the replica's program exited with, once it has (a program that runs once). */
+  readonly exitCode?: number;
   readonly endpoints: ReadonlyArray<{ readonly port: number; readonly url: string }>;
 }
 
@@ -28,7 +30,7 @@ export interface ReplicaStatusRecord {
 export interface LeaseEventRecord {
   readonly sequence: number;
   readonly time: string;
-  /** `manifest-received`, `service-started`, `service-ready`, `service-restarted`, `service-failed`, `lease-closed`, `lease-expired`, `provider-restarted`. */
+  /** `manifest-received`, `service-started`, `service-ready`, `service-restarted`, `service-failed`, `program-ended`, `lease-completed`, `lease-closed`, `lease-expired`, `provider-restarted`. */
   readonly type: string;
   readonly message: string;
   readonly service?: string;

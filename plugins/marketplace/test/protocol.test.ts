@@ -96,7 +96,9 @@ describe('the tenant key file', () => {
 describe('market settings', () => {
   it('picks the market named by market:NAME and says where to set a missing order book', () => {
     const settings = {
-      markets: { local: { orderBook: 'http://127.0.0.1:8420', bidWindowSeconds: 2 } },
+      markets: {
+        local: { orderBook: 'http://127.0.0.1:8420', bidWindowSeconds: 2, run: { duration: '10m' } },
+      },
       target: 'local',
     };
     expect(resolveMarketplaceSettings(settings, '/state')).toEqual({
@@ -106,6 +108,7 @@ describe('market settings', () => {
       bidWindowMilliseconds: 2000,
       readyMilliseconds: 180_000,
       weights: {},
+      run: { image: 'python:3.12-slim', duration: '10m', token: 'USDT', maximumPricePerHour: 1 },
     });
     const missing = (() => {
       try {

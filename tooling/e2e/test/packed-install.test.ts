@@ -94,6 +94,30 @@ describe('the published packages, installed with npm outside the repository', ()
     );
   }, 60_000);
 
+  test('the CLI brings the spec, the SDK and the local backend only; a command whose package is missing says what to install', async () => {
+    const installed = (await fs.readdir(path.join(project, 'node_modules', '@icl'))).sort();
+    expect(installed).toEqual(['backend-kit', 'backend-testkit', 'cli', 'core', 'plugin-local', 'sdk']);
+    const icl = path.join(project, 'node_modules', '.bin', 'icl');
+    const optimize = spawnSync(icl, ['optimize', '--dir', '.'], {
+      cwd: project,
+      env: environment,
+      encoding: 'utf8',
+    });
+    expect(optimize.stderr).toBe(
+      'icl: @icl/optimizer (for icl optimize) is not installed: npm install @icl/optimizer Install it where the CLI is installed (with -g for a global install).\n',
+    );
+    expect(optimize.status).toBe(2);
+    const deploy = spawnSync(icl, ['deploy', 'deploy.yaml'], {
+      cwd: project,
+      env: environment,
+      encoding: 'utf8',
+    });
+    expect(deploy.stderr).toMatch(
+      /^icl: @icl\/(manifest|plugin-marketplace) \(for icl deploy and icl lease\) is not installed: npm install @icl\//,
+    );
+    expect(deploy.status).toBe(2);
+  }, 60_000);
+
   test('the SDK runs a function program and returns its result', async () => {
     await fs.writeFile(
       path.join(project, 'train.py'),

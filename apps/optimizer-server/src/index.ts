@@ -22,5 +22,4 @@ export {
   type OptimizerServerAppOptions,
 } from './optimizer-server-app';
 export { defaultOptimizerServerPort, type OptimizerServerSettings } from './optimizer-server-settings';
-export { type SolveMode, solveModes, solveOptions } from './solve-mode';
 export { type RunningOptimizerServer, startOptimizerServer } from './start-optimizer-server';

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@icl/core';
+import { type AllocationSolverV1, allocationSolvers, InvalidArgumentError } from '@icl/core';
 import {
   type InfernoAllocationSolution,
   type InfernoSystemData,
@@ -9,7 +9,6 @@ import {
   solveAllocation,
 } from '@icl/optimizer';
 import { HttpError } from './http-error';
-import { type SolveMode, solveModes, solveOptions } from './solve-mode';
 
 /** The query parameters of `POST /optimizeOne`, as sent. */
 export interface OptimizeOneQuery {
@@ -21,7 +20,7 @@ export interface OptimizeOneQuery {
 
 /** The query parameters of `POST /optimizeOne`, checked. */
 export interface SolveRequest {
-  mode?: SolveMode;
+  mode?: AllocationSolverV1;
   timeLimitMilliseconds?: number;
 }
 
@@ -74,21 +73,25 @@ export async function optimizeSystem(
   request: SolveRequest = {},
 ): Promise<InfernoAllocationSolution> {
   const { problem, options: flags } = infernoSystemToProblem(data);
-  const solution = await solveAllocation(
-    problem,
-    solveOptions(flags, request.mode, request.timeLimitMilliseconds),
-  );
+  // A mode in the query wins over the body's flags.
+  const solution = await solveAllocation(problem, {
+    ...flags,
+    ...(request.mode === undefined ? {} : { solver: request.mode }),
+    ...(request.timeLimitMilliseconds === undefined
+      ? {}
+      : { timeLimitMilliseconds: request.timeLimitMilliseconds }),
+  });
   return solutionToInferno(solution, problem);
 }
 
-function readMode(text: string | undefined): SolveMode | undefined {
+function readMode(text: string | undefined): AllocationSolverV1 | undefined {
   if (text === undefined) return undefined;
-  if ((solveModes as readonly string[]).includes(text)) return text as SolveMode;
+  if ((allocationSolvers as readonly string[]).includes(text)) return text as AllocationSolverV1;
   throw new HttpError(400, {
     code: 'invalid-query-parameter',
     field: 'mode',
     message: `The query parameter mode is "${text}", not a solver.`,
-    hint: `Give mode=${solveModes.join(', mode=')}, or leave it out to follow the body's optimizerData flags.`,
+    hint: `Give mode=${allocationSolvers.join(', mode=')}, or leave it out to follow the body's optimizerData flags.`,
   });
 }
 

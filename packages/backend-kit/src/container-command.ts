@@ -1,7 +1,8 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import { InvalidArgumentError, type Program, pythonFunctionBootstrap } from '@icl/core';
+import { InvalidArgumentError, type Program } from '@icl/core';
 import { iclPath, workspacePath } from './container-paths';
+import { pythonFunctionBootstrap } from './python-function-bootstrap';
 
 /** The command a container (or a host) runs for a program, with what the backend needs to know about it. */
 export interface ContainerCommand {

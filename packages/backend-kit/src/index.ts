@@ -21,6 +21,7 @@ export { createRunBackend, type RunBackendContext } from './create-run-backend';
 export { type EndedObservation, endedRunState, type FunctionResult, hasEnded } from './ended-run-state';
 export { defaultBackendContext, type IclDirectories, resolveIclDirectories } from './icl-directories';
 export { LogDecoder } from './log-decoder';
+export { pythonFunctionBootstrap } from './python-function-bootstrap';
 export { readJsonFile } from './read-json-file';
 export { type OutputBytes, RunDirectory } from './run-directory';
 export type { RunDriver, RunObservation, RunSubmitContext } from './run-driver';

@@ -6,6 +6,24 @@ import type { ResourceProviderV1 } from './resource-provider-v1';
 import type { LogChunk, RunState } from './run-state';
 import type { Runtime } from './runtime';
 
+/*
+ * What a V1 backend receives and returns, named for this version of the contract. Today each has the
+ * shape of the user-facing type of the same name; when a user-facing type changes, its V1 name keeps
+ * the old shape (a copy replaces the alias here) and the core converts, so plugins written against V1
+ * never see the change.
+ */
+
+/** A program as a V1 backend receives it (see `Program`). */
+export type ProgramV1 = Program;
+/** A runtime as a V1 backend receives it (see `Runtime`). */
+export type RuntimeV1 = Runtime;
+/** A run's state as a V1 backend reports it (see `RunState`). */
+export type RunStateV1 = RunState;
+/** A chunk of output as a V1 backend yields it (see `LogChunk`). */
+export type LogChunkV1 = LogChunk;
+/** The machines a V1 backend reports (see `Inventory`). */
+export type InventoryV1 = Inventory;
+
 /**
  * Version 1 of the contract between ICL and a backend plugin (local processes, Docker, Kubernetes, SSH
  * hosts, VMs, clouds, marketplaces).
@@ -28,7 +46,7 @@ export interface BackendV1 {
   readonly capabilities: BackendCapabilitiesV1;
 
   /** The machines or nodes this backend can run on, with CPUs, memory and GPUs. */
-  inventory(): Promise<Inventory>;
+  inventory(): Promise<InventoryV1>;
 
   /**
    * Prepares the runtime (reusing a built one with the same hash), then starts the program. Resolves
@@ -52,7 +70,7 @@ export interface BackendV1 {
    *
    * @throws RunNotFoundError when the backend has no trace of the run (its files or objects are gone).
    */
-  getRunState(handle: RunHandleV1): Promise<RunState>;
+  getRunState(handle: RunHandleV1): Promise<RunStateV1>;
 
   /**
    * The run's output, always from the beginning: every call replays it. Chunks of each stream arrive
@@ -60,10 +78,10 @@ export interface BackendV1 {
    * the iterator ends only once the run has ended and its output is drained; without it, at the output
    * so far.
    */
-  readLogs(handle: RunHandleV1, options?: ReadLogsOptionsV1): AsyncIterable<LogChunk>;
+  readLogs(handle: RunHandleV1, options?: ReadLogsOptionsV1): AsyncIterable<LogChunkV1>;
 
   /** Resolves with the final state once the run has ended. Aborting the signal stops waiting, not the run. */
-  waitForRun(handle: RunHandleV1, options?: { signal?: AbortSignal }): Promise<RunState>;
+  waitForRun(handle: RunHandleV1, options?: { signal?: AbortSignal }): Promise<RunStateV1>;
 
   /**
    * Stops the run and everything it started (process tree, container, pod) and resolves with the final
@@ -71,7 +89,7 @@ export interface BackendV1 {
    * by itself while being cancelled, whichever end is recorded first stands; the state never changes
    * after it is terminal. Processes that are dead but not yet reaped (zombies) count as stopped.
    */
-  cancelRun(handle: RunHandleV1): Promise<RunState>;
+  cancelRun(handle: RunHandleV1): Promise<RunStateV1>;
 
   /**
    * Resource types this backend can provision (a kind cluster, a node pool, a VM), keyed by type name,
@@ -88,31 +106,32 @@ export interface BackendV1 {
 
 /**
  * What a backend can do. The core checks these before it submits anything, and the conformance suite
- * runs the test groups that match.
+ * runs the test groups that match. Every flag is optional and an absent one means "not supported", so a
+ * capability added to a later version of this contract never breaks a plugin written before it.
  */
 export interface BackendCapabilitiesV1 {
   /** Runs programs to completion (batch jobs). */
-  jobs: boolean;
+  jobs?: boolean;
   /** Runs long-lived services with ports. */
-  services: boolean;
+  services?: boolean;
   /** Assigns GPUs to programs. */
-  gpus: boolean;
+  gpus?: boolean;
   /** Provides resource types for plan/apply. */
-  provisioning: boolean;
+  provisioning?: boolean;
   /** Streams output while the run is going, not only after it ended. */
-  logFollow: boolean;
+  logFollow?: boolean;
   /** Can stop a run and everything it started. */
-  cancel: boolean;
+  cancel?: boolean;
   /** Ships files and folders with a run. */
-  files: boolean;
+  files?: boolean;
   /** Runs programs on a schedule. */
-  schedules: boolean;
+  schedules?: boolean;
   /** Calls a Python function with keyword arguments and returns its JSON result. */
-  pythonFunctions: boolean;
+  pythonFunctions?: boolean;
   /** Enforces a run timeout itself, even after the caller has gone. */
-  timeout: boolean;
+  timeout?: boolean;
   /** Runs outlive the process that started them and can be followed from another process. */
-  detach: boolean;
+  detach?: boolean;
 }
 
 /**
@@ -123,9 +142,9 @@ export interface RunRequestV1 {
   /** The id the run store gave this run; backends use it in names and labels. */
   runId: string;
   /** What to run. Paths are absolute on the caller's machine. */
-  program: Program;
+  program: ProgramV1;
   /** What to run it with. File sources are absolute on the caller's machine. */
-  runtime: Runtime;
+  runtime: RuntimeV1;
   /** The runtime's content hash (`runtimeHash(runtime)`), the cache key of built environments. */
   runtimeHash: string;
   /**

@@ -26,7 +26,6 @@ export * from './json-value';
 export * from './optimizer-v1';
 export * from './plugin-manifest';
 export * from './program';
-export * from './python-function-bootstrap';
 export * from './quantity';
 export * from './resource-provider-v1';
 export * from './resource-request';

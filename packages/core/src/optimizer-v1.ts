@@ -176,12 +176,13 @@ export interface AllocationShare {
  * are served first: no solver leaves one out to serve a less important one.
  */
 export interface AllocationOptions {
-  /** Ignore capacity (each server gets its cheapest feasible accelerator). */
-  unlimited?: boolean;
-  /** Allow a server's replicas on different accelerator types. */
+  /** How to solve (default `greedy`); the solution reports the same value in its `solver`. */
+  solver?: AllocationSolverV1;
+  /**
+   * Allow a server's replicas on different accelerator types. Only the MILP can split a server, so it
+   * applies to `exact` and `unlimited`; `greedy` ignores it, as Inferno's greedy solver does.
+   */
   heterogeneous?: boolean;
-  /** Use the exact MILP solver instead of the greedy one. */
-  exact?: boolean;
   /** Stop the exact solver after this many milliseconds and return the best allocation found. */
   timeLimitMilliseconds?: number;
   /**
@@ -211,9 +212,19 @@ export interface AllocationSolution {
    * (`(cost - bound) / cost`), when a solver proved a bound: 0 when optimal, absent for heuristics.
    */
   gap?: number;
-  /** The method that produced the allocation. */
-  solver?: 'unlimited' | 'greedy' | 'exact';
+  /** How it was solved: the `solver` the options asked for. */
+  solver?: AllocationSolverV1;
 }
+
+/**
+ * How an allocation is solved, one value both asked for and reported: `unlimited` ignores capacity (each
+ * server gets its cheapest feasible accelerator); `greedy` respects capacity, fast, most important servers
+ * first; `exact` respects capacity with a MILP, proven optimal within its time limit.
+ */
+export type AllocationSolverV1 = 'unlimited' | 'greedy' | 'exact';
+
+/** Every {@link AllocationSolverV1}, for checking a value a user typed (`--mode`, `?mode=`). */
+export const allocationSolvers: readonly AllocationSolverV1[] = ['unlimited', 'greedy', 'exact'];
 
 /**
  * A server the optimizer left out, with enough detail to act on: which targets no accelerator can meet,

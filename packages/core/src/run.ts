@@ -1,3 +1,4 @@
+import type { RunHandleV1 } from './backend-v1';
 import type { JsonValue } from './json-value';
 import type { Program } from './program';
 import type { LogChunk, RunLogs, RunState } from './run-state';
@@ -58,8 +59,11 @@ export interface RunRecord {
   description: string;
   /** The runtime's content hash. */
   runtimeHash: string;
-  /** The backend's handle, to reattach from another process. Absent until the backend accepted the run. */
-  handle?: JsonValue;
+  /**
+   * The backend's handle, to reattach from another process. Absent until the backend accepted the run.
+   * Stored as the backend returned it, so the same contract version reads it back.
+   */
+  handle?: RunHandleV1;
   /** The timeout in milliseconds, if any. */
   timeoutMilliseconds?: number;
   /** The last known state; final once its status is terminal. */

@@ -78,9 +78,9 @@ export function infernoSystemToProblem(data: InfernoSystemData): InfernoProblem 
     );
   }
   const flags = system.optimizerData.optimizer;
-  const options: AllocationOptions = {};
-  if (flags.unlimited) options.unlimited = true;
+  const options: AllocationOptions = {
+    solver: flags.unlimited ? 'unlimited' : flags.milpSolver ? 'exact' : 'greedy',
+  };
   if (flags.heterogeneous) options.heterogeneous = true;
-  if (flags.milpSolver) options.exact = true;
   return { problem, options };
 }

@@ -60,9 +60,9 @@ export function problemToInfernoSystem(
     },
     optimizerData: {
       optimizer: {
-        unlimited: options.unlimited ?? false,
+        unlimited: options.solver === 'unlimited',
         heterogeneous: options.heterogeneous ?? false,
-        milpSolver: options.exact ?? false,
+        milpSolver: options.solver === 'exact',
         useCplex: false,
       },
     },

@@ -5,12 +5,14 @@ import { solveGreedy } from './solve-greedy';
 import { solveUnlimited } from './solve-unlimited';
 
 /**
- * Solves an allocation problem:
+ * Solves an allocation problem with the solver `options.solver` names (default `greedy`), and reports
+ * that solver in the solution:
  *
- * - capacity unlimited (`options.unlimited`, or the problem gives none): each server's best candidate;
- * - `options.exact`, or `options.heterogeneous` (only the MILP can split a server over accelerators): the
- *   exact solver, within `options.timeLimitMilliseconds`;
- * - otherwise the greedy solver.
+ * - `unlimited` (or a problem without capacity): each server's best candidate; with `heterogeneous`,
+ *   the MILP without capacity rows, as only it can split a server over accelerators;
+ * - `exact`: the MILP within `options.timeLimitMilliseconds` (without capacity, the per-server best is
+ *   already optimal);
+ * - `greedy`: the greedy solver.
  *
  * Every server is sized on every accelerator once, then the chosen solver picks among those candidates.
  */
@@ -29,15 +31,18 @@ export async function solveCandidateTable(
   table: CandidateTable,
   options: AllocationOptions = {},
 ): Promise<AllocationSolution> {
-  const unlimited = options.unlimited === true || table.capacity === undefined;
-  if (options.heterogeneous || (options.exact && !unlimited)) {
-    return solveExact(table, {
-      heterogeneous: options.heterogeneous === true,
+  const solver = options.solver ?? 'greedy';
+  const unlimited = solver === 'unlimited' || table.capacity === undefined;
+  const heterogeneous = options.heterogeneous === true && solver !== 'greedy';
+  let solution: AllocationSolution;
+  if (heterogeneous || (solver === 'exact' && !unlimited)) {
+    solution = await solveExact(table, {
+      heterogeneous,
       unlimited,
       timeLimitMilliseconds: options.timeLimitMilliseconds,
       relativeGapTolerance: options.relativeGapTolerance,
     });
-  }
-  if (unlimited) return solveUnlimited(table);
-  return solveGreedy(table);
+  } else if (unlimited) solution = solveUnlimited(table);
+  else solution = solveGreedy(table);
+  return { ...solution, solver };
 }

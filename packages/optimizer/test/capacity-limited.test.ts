@@ -65,7 +65,7 @@ describe('capacity-limited greedy', () => {
       // The optimum for exactly the servers the greedy placed.
       const placed = new Set(Object.keys(greedy.allocations));
       const subset = { ...problem, servers: problem.servers.filter((server) => placed.has(server.name)) };
-      const optimum = await solveAllocation(subset, { exact: true, timeLimitMilliseconds: 10_000 });
+      const optimum = await solveAllocation(subset, { solver: 'exact', timeLimitMilliseconds: 10_000 });
       expect(optimum.optimal).toBe(true);
       expect(Object.keys(optimum.allocations)).toHaveLength(placed.size);
       expect(greedy.totalCost).toBeLessThanOrEqual(optimum.totalCost * 1.05);
@@ -138,14 +138,14 @@ describe('exact (HiGHS MILP)', () => {
 
   test('large: serves all 27 servers where Inferno’s greedy serves 26 and its MILP times out', async () => {
     const problem = await sampleProblem('large');
-    const solution = await solveAllocation(problem, { exact: true });
+    const solution = await solveAllocation(problem, { solver: 'exact' });
     expect(Object.keys(solution.allocations)).toHaveLength(27);
     expect(solution.unallocated).toEqual([]);
   });
 
   test('small: places servers where Inferno’s MILP reports the problem infeasible', async () => {
     const problem = await sampleProblem('small');
-    const solution = await solveAllocation(problem, { exact: true });
+    const solution = await solveAllocation(problem, { solver: 'exact' });
     expect(Object.keys(solution.allocations)).toHaveLength(6);
     expect(solution.optimal).toBe(true);
     // Inferno's greedy places the same count for 1,439; the optimum is cheaper.
@@ -164,9 +164,9 @@ describe('exact (HiGHS MILP)', () => {
 describe('heterogeneous (exact only)', () => {
   test('small: splits servers over accelerator types, proven optimal, each share within its rate', async () => {
     const problem = await sampleProblem('small');
-    const single = await solveAllocation(problem, { exact: true });
+    const single = await solveAllocation(problem, { solver: 'exact' });
     const mixed = await solveAllocation(problem, {
-      exact: true,
+      solver: 'exact',
       heterogeneous: true,
       timeLimitMilliseconds: 10_000,
     });
@@ -210,8 +210,8 @@ describe('heterogeneous (exact only)', () => {
 
   test('unlimited: splitting can undercut the per-server optimum (rounding up replicas costs less on a mix)', async () => {
     const problem = await sampleProblem('large');
-    const single = await solveAllocation(problem, { unlimited: true });
-    const mixed = await solveAllocation(problem, { unlimited: true, heterogeneous: true });
+    const single = await solveAllocation(problem, { solver: 'unlimited' });
+    const mixed = await solveAllocation(problem, { solver: 'unlimited', heterogeneous: true });
     expect(mixed.optimal).toBe(true);
     expect(mixed.totalCost).toBeLessThan(single.totalCost);
   });

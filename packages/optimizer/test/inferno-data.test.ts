@@ -71,7 +71,7 @@ describe('reading Inferno’s data', () => {
       interTokenLatencyMilliseconds: 80,
       timeToWaitMilliseconds: 500,
     });
-    expect(options).toEqual({ unlimited: true });
+    expect(options).toEqual({ solver: 'unlimited' });
   });
 
   test('one system-data.json, with the capacity under acceleratorData.count as in Inferno’s small sample', async () => {
@@ -116,7 +116,7 @@ describe('reading Inferno’s data', () => {
       currentAllocation: { accelerator: 'A100', replicas: 1, maxBatch: 16, cost: 40 },
       load: { arrivalRate: 100, averageLength: 999 },
     });
-    expect(options).toEqual({ unlimited: true });
+    expect(options).toEqual({ solver: 'unlimited' });
     const solution = await solveAllocation(problem, options);
     // Only A100 is an accelerator of the cluster (G2 has performance data but no Accelerator resource).
     expect(solution.allocations['Premium-granite-13b']).toMatchObject({ accelerator: 'A100', maxBatch: 16 });
@@ -279,7 +279,7 @@ describe('malformed input is rejected with the field’s path (and line and colu
 describe('writing Inferno’s data', () => {
   test('the solution in solution-data.json’s shape, with ICL’s explanation fields', async () => {
     const { problem } = infernoSystemToProblem(await readInfernoDirectory(`${infernoFixtures}small`));
-    const solution = await solveAllocation(problem, { exact: true });
+    const solution = await solveAllocation(problem, { solver: 'exact' });
     const written = solutionToInferno(solution, problem);
     const expectedShape = readFixture<{ allocations: Record<string, Record<string, unknown>> }>(
       'small/solution-data.json',

@@ -114,7 +114,7 @@ describe('sizing one server on one accelerator (Inferno’s model)', () => {
 
   test('an unattainable latency target rejects the accelerator and says by how much', async () => {
     const solution = await solveAllocation(problemWith({}, { interTokenLatencyMilliseconds: 5 }), {
-      unlimited: true,
+      solver: 'unlimited',
     });
     expect(solution.allocations.chat).toBeUndefined();
     expect(solution.unallocated[0]).toMatchObject({
@@ -139,7 +139,7 @@ describe('sizing one server on one accelerator (Inferno’s model)', () => {
         { ...base.servers[0]!, name: 'c', load: { arrivalRate: -1, averageLength: 10 } },
       ],
     };
-    const solution = await solveAllocation(problem, { unlimited: true });
+    const solution = await solveAllocation(problem, { solver: 'unlimited' });
     expect(solution.unallocated.map((entry) => [entry.server, entry.cause])).toEqual([
       ['a', 'unknown-service-class'],
       ['b', 'no-target'],
@@ -177,7 +177,7 @@ describe('the current allocation', () => {
         },
       });
       problem.accelerators[1]!.cost = a100Cost;
-      return solveAllocation(problem, { unlimited: true });
+      return solveAllocation(problem, { solver: 'unlimited' });
     };
     // Saving 66 against a penalty of 0.1 × (240 + 174) = 41.4: it moves, and the value says so.
     const moves = await runningOnA100(40);
@@ -192,9 +192,9 @@ describe('the current allocation', () => {
       transitionPenalty: 0,
     });
     // Without a current allocation the cheaper L4 wins either way.
-    expect((await solveAllocation(problemWith({}), { unlimited: true })).allocations.chat!.accelerator).toBe(
-      'L4',
-    );
+    expect(
+      (await solveAllocation(problemWith({}), { solver: 'unlimited' })).allocations.chat!.accelerator,
+    ).toBe('L4');
   });
 
   test('keepAccelerator restricts the server to its current accelerator', async () => {
@@ -210,7 +210,7 @@ describe('the current allocation', () => {
           waitMilliseconds: 0,
         },
       }),
-      { unlimited: true },
+      { solver: 'unlimited' },
     );
     expect(solution.allocations.chat!.accelerator).toBe('A100');
   });

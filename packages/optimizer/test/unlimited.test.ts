@@ -10,7 +10,7 @@ describe('unlimited capacity: each server’s cheapest accelerator, as in Infern
         readFixture(`${set}/solution-data.json`),
         `${set}/solution-data.json`,
       );
-      const solution = await createOptimizer().solve(problem, { unlimited: true });
+      const solution = await createOptimizer().solve(problem, { solver: 'unlimited' });
 
       expect(solution.totalCost).toBe(expected.totalCost);
       expect(solution.optimal).toBe(true);
@@ -50,7 +50,7 @@ describe('unlimited capacity: each server’s cheapest accelerator, as in Infern
 
   test('ties between equal-cost accelerators are broken the same way whatever the input order', async () => {
     const problem = await sampleProblem('large-light');
-    const forward = await solveAllocation(problem, { unlimited: true });
+    const forward = await solveAllocation(problem, { solver: 'unlimited' });
     const reversed = await solveAllocation(
       {
         ...problem,
@@ -58,7 +58,7 @@ describe('unlimited capacity: each server’s cheapest accelerator, as in Infern
         models: [...problem.models].reverse(),
         servers: [...problem.servers].reverse(),
       },
-      { unlimited: true },
+      { solver: 'unlimited' },
     );
     expect(reversed.allocations).toEqual(forward.allocations);
     // large-light has such ties: Inferno picked MI300X × 2 for this server, an alternative of equal cost.

@@ -5,7 +5,6 @@ import {
   type Infrastructure,
   type Inventory,
   isTerminalRunStatus,
-  type JsonValue,
   type Program,
   type Run,
   type RunRecord,
@@ -227,7 +226,7 @@ class IclClient implements Icl {
       throw error;
     }
     // The id is shown to nobody before start() returns, so the record is still the one created above.
-    const stored = await this.#store.replace({ ...record, handle: handle as unknown as JsonValue });
+    const stored = await this.#store.replace({ ...record, handle });
     const backend = prepared.backend;
     return new RunHandle({ record: stored, store: this.#store, getBackend: async () => backend });
   }

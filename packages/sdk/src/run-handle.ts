@@ -132,8 +132,8 @@ export class RunHandle implements Run {
    */
   async *streamLogs(options: { follow?: boolean; signal?: AbortSignal } = {}): AsyncIterable<LogChunk> {
     const record = this.#known;
-    if (record.handle === undefined || record.handle === null) return;
-    const handle = record.handle as unknown as RunHandleV1;
+    const handle = record.handle;
+    if (handle === undefined) return;
     const backend = await this.#getBackend();
     const follow = options.follow ?? true;
     if (follow && !backend.capabilities.logFollow) {
@@ -207,8 +207,7 @@ export class RunHandle implements Run {
 /** The backend handle of a run that may still change, or nothing when the recorded state is final. */
 function activeHandle(record: RunRecord): RunHandleV1 | undefined {
   if (isTerminalRunStatus(record.state.status)) return undefined;
-  if (record.handle === undefined || record.handle === null) return undefined;
-  return record.handle as unknown as RunHandleV1;
+  return record.handle;
 }
 
 function sameState(left: RunState, right: RunState): boolean {

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import {
-  type AllocationOptions,
   type AllocationSolution,
+  type AllocationSolverV1,
+  allocationSolvers,
   InvalidArgumentError,
   type ServerAllocation,
 } from '@icl/core';
@@ -19,9 +20,6 @@ export interface OptimizeCommandOptions {
   json?: boolean;
 }
 
-const modes = ['unlimited', 'greedy', 'exact'] as const;
-type Mode = (typeof modes)[number];
-
 /**
  * `icl optimize`: reads a problem in Inferno's formats, solves it, and prints one row per server
  * (accelerator, replicas, batch, inter-token latency, wait, cost), the servers left out with the reason,
@@ -29,20 +27,21 @@ type Mode = (typeof modes)[number];
  */
 export async function optimizeCommand(options: OptimizeCommandOptions): Promise<number> {
   const mode = options.mode;
-  if (mode !== undefined && !(modes as readonly string[]).includes(mode)) {
+  if (mode !== undefined && !(allocationSolvers as readonly string[]).includes(mode)) {
     throw new InvalidArgumentError({
       argument: '--mode',
       message: `Invalid --mode "${mode}".`,
-      hint: `Give one of ${modes.join(', ')}.`,
+      hint: `Give one of ${allocationSolvers.join(', ')}.`,
     });
   }
   const optimizer = await import('@icl/optimizer');
   const data = await optimizer.readInfernoDirectory(resolve(options.dir));
   const { problem, options: flags } = optimizer.infernoSystemToProblem(data);
-  const solution = await optimizer.solveAllocation(
-    problem,
-    allocationOptions(mode as Mode | undefined, flags),
-  );
+  // A mode given on the command line wins over Inferno's flags.
+  const solution = await optimizer.solveAllocation(problem, {
+    ...flags,
+    ...(mode === undefined ? {} : { solver: mode as AllocationSolverV1 }),
+  });
   if (options.json) {
     await printJson(optimizer.solutionToInferno(solution, problem));
     return 0;
@@ -72,17 +71,6 @@ export async function optimizeCommand(options: OptimizeCommandOptions): Promise<
   text += `\nTotal cost ${solution.totalCost.toFixed(2)} per hour; ${placed} of ${problem.servers.length} servers placed (${quality(solution)}).\n`;
   await writeOutput(process.stdout, text);
   return 0;
-}
-
-/** The solver options a mode asks for; without one, Inferno's own flags decide. */
-function allocationOptions(mode: Mode | undefined, flags: AllocationOptions): AllocationOptions {
-  const chosen: Mode = mode ?? (flags.unlimited ? 'unlimited' : flags.exact ? 'exact' : 'greedy');
-  const heterogeneous = flags.heterogeneous === true && chosen !== 'greedy';
-  return {
-    ...(chosen === 'unlimited' ? { unlimited: true } : {}),
-    ...(chosen === 'exact' ? { exact: true } : {}),
-    ...(heterogeneous ? { heterogeneous: true } : {}),
-  };
 }
 
 function acceleratorsOf(allocation: ServerAllocation): string {

@@ -102,7 +102,7 @@ class RunBackend<DriverRecord> implements BackendV1 {
   constructor(driver: RunDriver<DriverRecord>, context: RunBackendContext) {
     this.#driver = driver;
     this.name = driver.name;
-    this.capabilities = driver.capabilities;
+    this.capabilities = { jobs: true, logFollow: true, cancel: true, detach: true, ...driver.capabilities };
     if (driver.resourceProviders) this.resourceProviders = driver.resourceProviders;
     this.#runsDirectory = path.join(context.stateDirectory, 'runs');
   }

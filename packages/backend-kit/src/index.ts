@@ -7,6 +7,7 @@
  */
 export { abortable } from './abortable';
 export { anySignal } from './any-signal';
+export { checkBackendSettings, type SettingKind, settingKinds } from './check-backend-settings';
 export { checkRunId } from './check-run-id';
 export { type CheckServiceOptionsSettings, checkServiceOptions } from './check-service-options';
 export {

@@ -28,7 +28,11 @@ import type { OutputBytes } from './run-directory';
 export interface RunDriver<RunRecord = JsonObject> {
   /** The backend's name (`ssh`, `docker`), as used in settings files and `--on`. */
   readonly name: string;
-  /** What the backend can do; the kit refuses services and timeouts the driver does not declare. */
+  /**
+   * What the backend can do beyond what the kit gives every driver (running jobs, following logs,
+   * cancelling, and runs that outlive the process that started them: set `detach: false` where a run
+   * cannot). Undeclared capabilities are refused before anything starts.
+   */
   readonly capabilities: BackendCapabilitiesV1;
   /**
    * Whether the place stops a run at its timeout by itself, even when nobody watches (a Job's

@@ -239,7 +239,7 @@ export class ConformanceHarness {
    * runs a program, `jobs`), so the test goes on. Otherwise the test checks what the contract asks of a
    * backend without it and returns false: `refusedAttempt`, when given, must reject with an IclError of code
    * `unsupported-capability` (a backend refuses what it cannot honour); without one (nothing to refuse),
-   * the capability must be declared `false`. Either way the test is annotated with what was checked.
+   * the capability must be `false` or absent. Either way the test is annotated with what was checked.
    */
   async declares(
     context: TestContext,
@@ -251,10 +251,14 @@ export class ConformanceHarness {
     else if (!(await this.declares(context, 'jobs', refusedJob))) return false;
     const declared: unknown = this.backend.capabilities[capability];
     if (declared === true) return true;
-    this.expect(declared, `capabilities.${capability} must be true or false`).toBe(false);
+    // Absent means "not supported", as `false` does (capability flags are optional).
+    this.expect(
+      declared === false || declared === undefined,
+      `capabilities.${capability} must be true, false or absent, not ${JSON.stringify(declared)}`,
+    ).toBe(true);
     if (refusedAttempt === undefined) {
       await context.annotate(
-        `not declared: ${capability}; only checked that capabilities.${capability} is false`,
+        `not declared: ${capability}; only checked that capabilities.${capability} is false or absent`,
         'notice',
       );
       return false;

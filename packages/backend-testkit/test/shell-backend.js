@@ -35,19 +35,8 @@ function signalGroup(processGroup, signal) {
 /** @type {import('@icl/backend-kit').RunDriver<{ directory: string, processGroup: number, startedAt: string, timeout: boolean }>} */
 const shellDriver = {
   name: 'shell',
-  capabilities: {
-    jobs: true,
-    services: false,
-    gpus: false,
-    provisioning: false,
-    logFollow: true,
-    cancel: true,
-    files: true,
-    schedules: false,
-    pythonFunctions: true,
-    timeout: true,
-    detach: true,
-  },
+  // Besides what the kit gives every driver (jobs, following logs, cancel, detached runs).
+  capabilities: { files: true, pythonFunctions: true, timeout: true },
   // `timeout` from coreutils stops the program, whoever watches.
   enforcesTimeouts: true,
 

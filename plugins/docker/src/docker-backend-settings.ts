@@ -1,3 +1,4 @@
+import { checkBackendSettings, type SettingKind, settingKinds } from '@icl/backend-kit';
 import { InvalidArgumentError } from '@icl/core';
 
 /**
@@ -46,15 +47,15 @@ export const fileShippingValues = ['auto', 'copy', 'mount'] as const;
 /** How a run's files reach its container: see {@link DockerBackendSettings.shipFiles}. */
 export type FileShipping = (typeof fileShippingValues)[number];
 
-const settingTypes: Readonly<Record<keyof DockerBackendSettings, 'string' | 'number' | 'boolean'>> = {
-  host: 'string',
-  baseImage: 'string',
-  keepContainers: 'boolean',
-  buildNetwork: 'string',
-  graceSeconds: 'number',
-  stateDirectory: 'string',
-  cacheDirectory: 'string',
-  shipFiles: 'string',
+const kinds: Readonly<Record<keyof DockerBackendSettings, SettingKind>> = {
+  host: settingKinds.string,
+  baseImage: settingKinds.string,
+  keepContainers: settingKinds.boolean,
+  buildNetwork: settingKinds.string,
+  graceSeconds: settingKinds.number,
+  stateDirectory: settingKinds.string,
+  cacheDirectory: settingKinds.string,
+  shipFiles: settingKinds.string,
 };
 
 /**
@@ -64,23 +65,7 @@ const settingTypes: Readonly<Record<keyof DockerBackendSettings, 'string' | 'num
  * @throws InvalidArgumentError naming the setting and the expected type.
  */
 export function checkDockerBackendSettings(settings: Record<string, unknown>): DockerBackendSettings {
-  for (const [key, value] of Object.entries(settings)) {
-    const expected = settingTypes[key as keyof DockerBackendSettings];
-    if (!expected) {
-      throw new InvalidArgumentError({
-        argument: key,
-        message: `Unknown setting "${key}" for the docker backend.`,
-        hint: `Known settings: ${Object.keys(settingTypes).join(', ')}.`,
-      });
-    }
-    if (value !== undefined && typeof value !== expected) {
-      throw new InvalidArgumentError({
-        argument: key,
-        message: `The docker backend setting "${key}" must be a ${expected}, not ${JSON.stringify(value)}.`,
-        hint: `Set ${key} to a ${expected} in the infrastructure's settings.`,
-      });
-    }
-  }
+  checkBackendSettings<DockerBackendSettings>(settings, kinds, 'docker backend');
   const graceSeconds = settings.graceSeconds;
   if (typeof graceSeconds === 'number' && (!Number.isFinite(graceSeconds) || graceSeconds < 0)) {
     throw new InvalidArgumentError({

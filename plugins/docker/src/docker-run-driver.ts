@@ -44,19 +44,11 @@ export interface DockerRunRecord {
 }
 
 const capabilities: BackendCapabilitiesV1 = {
-  jobs: true,
   services: true,
-  // Checked per request against the daemon's runtimes: GPU requests on a daemon without the NVIDIA
-  // runtime are refused with how to install it.
   gpus: true,
-  provisioning: false,
-  logFollow: true,
-  cancel: true,
   files: true,
-  schedules: false,
   pythonFunctions: true,
   timeout: true,
-  detach: true,
 };
 
 /**

@@ -1,3 +1,4 @@
+import { checkBackendSettings, type SettingKind, settingKinds } from '@icl/backend-kit';
 import { InvalidArgumentError } from '@icl/core';
 
 /** A toleration added to every pod, as Kubernetes writes it. */
@@ -70,36 +71,31 @@ export type KubernetesBackendSettings = {
   cacheDirectory?: string;
 };
 
-type SettingKind = 'string' | 'number' | 'boolean' | 'string-list' | 'string-map' | 'toleration-list';
-
-const settingKinds: Readonly<Record<keyof KubernetesBackendSettings, SettingKind>> = {
-  kubeconfig: 'string',
-  context: 'string',
-  namespace: 'string',
-  image: 'string',
-  imagePullPolicy: 'string',
-  imageLoad: 'string-list',
-  imageRegistry: 'string',
-  nodeSelector: 'string-map',
-  tolerations: 'toleration-list',
-  serviceAccount: 'string',
-  imagePullSecrets: 'string-list',
-  graceSeconds: 'number',
-  schedulingTimeoutSeconds: 'number',
-  keepJobs: 'boolean',
-  gpuResource: 'string',
-  gpuProductLabel: 'string',
-  stateDirectory: 'string',
-  cacheDirectory: 'string',
+/** A list of tolerations, as pods take them: `{ key, operator, value, effect, tolerationSeconds }`. */
+const tolerationList: SettingKind = {
+  description: 'a list of tolerations ({ key, operator, value, effect })',
+  accepts: (value) => Array.isArray(value) && value.every(isToleration),
 };
 
-const kindDescriptions: Readonly<Record<SettingKind, string>> = {
-  string: 'a string',
-  number: 'a number',
-  boolean: 'a boolean',
-  'string-list': 'a list of strings',
-  'string-map': 'a map of strings to strings',
-  'toleration-list': 'a list of tolerations ({ key, operator, value, effect })',
+const kinds: Readonly<Record<keyof KubernetesBackendSettings, SettingKind>> = {
+  kubeconfig: settingKinds.string,
+  context: settingKinds.string,
+  namespace: settingKinds.string,
+  image: settingKinds.string,
+  imagePullPolicy: settingKinds.string,
+  imageLoad: settingKinds.stringList,
+  imageRegistry: settingKinds.string,
+  nodeSelector: settingKinds.stringMap,
+  tolerations: tolerationList,
+  serviceAccount: settingKinds.string,
+  imagePullSecrets: settingKinds.stringList,
+  graceSeconds: settingKinds.number,
+  schedulingTimeoutSeconds: settingKinds.number,
+  keepJobs: settingKinds.boolean,
+  gpuResource: settingKinds.string,
+  gpuProductLabel: settingKinds.string,
+  stateDirectory: settingKinds.string,
+  cacheDirectory: settingKinds.string,
 };
 
 const pullPolicies = ['Always', 'IfNotPresent', 'Never'];
@@ -112,24 +108,7 @@ const namespacePattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * @throws InvalidArgumentError naming the setting and what it must be.
  */
 export function checkKubernetesBackendSettings(settings: Record<string, unknown>): KubernetesBackendSettings {
-  for (const [key, value] of Object.entries(settings)) {
-    const kind = settingKinds[key as keyof KubernetesBackendSettings];
-    if (!kind) {
-      throw new InvalidArgumentError({
-        argument: key,
-        message: `Unknown setting "${key}" for the Kubernetes backend.`,
-        hint: `Known settings: ${Object.keys(settingKinds).join(', ')}.`,
-      });
-    }
-    if (value !== undefined && !hasKind(value, kind)) {
-      throw new InvalidArgumentError({
-        argument: key,
-        message: `The Kubernetes backend setting "${key}" must be ${kindDescriptions[kind]}, not ${JSON.stringify(value)}.`,
-        hint: `Set ${key} to ${kindDescriptions[kind]} in the infrastructure's settings.`,
-      });
-    }
-  }
-  const checked = settings as KubernetesBackendSettings;
+  const checked = checkBackendSettings<KubernetesBackendSettings>(settings, kinds, 'Kubernetes backend');
   for (const key of ['graceSeconds', 'schedulingTimeoutSeconds'] as const) {
     const value = checked[key];
     if (value !== undefined && (!Number.isFinite(value) || value < 0)) {
@@ -162,21 +141,6 @@ export function checkKubernetesBackendSettings(settings: Record<string, unknown>
     });
   }
   return checked;
-}
-
-function hasKind(value: unknown, kind: SettingKind): boolean {
-  switch (kind) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-      return typeof value === kind;
-    case 'string-list':
-      return Array.isArray(value) && value.every((entry) => typeof entry === 'string');
-    case 'string-map':
-      return isPlainObject(value) && Object.values(value).every((entry) => typeof entry === 'string');
-    case 'toleration-list':
-      return Array.isArray(value) && value.every(isToleration);
-  }
 }
 
 function isToleration(value: unknown): boolean {

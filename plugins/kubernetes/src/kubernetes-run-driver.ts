@@ -57,18 +57,11 @@ export interface KubernetesRunDriverParts {
 export class KubernetesRunDriver implements RunDriver<KubernetesRunRecord> {
   readonly name: string;
   readonly capabilities: BackendCapabilitiesV1 = {
-    jobs: true,
     services: true,
     gpus: true,
-    provisioning: false,
-    logFollow: true,
-    cancel: true,
     files: true,
-    // The core has no notion of a scheduled program yet, so there is nothing to turn into a CronJob.
-    schedules: false,
     pythonFunctions: true,
     timeout: true,
-    detach: true,
   };
   readonly enforcesTimeouts = true;
   readonly servicesNeedPorts = true;

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@icl/core';
+import { checkBackendSettings, settingKinds } from '@icl/backend-kit';
 
 /**
  * Settings of the local backend, from code or from an infrastructure in the settings file. All are
@@ -17,12 +17,12 @@ export type LocalBackendSettings = {
   cacheDirectory?: string;
 };
 
-const settingTypes: Readonly<Record<keyof LocalBackendSettings, 'string' | 'number'>> = {
-  python: 'string',
-  nvidiaSmi: 'string',
-  graceMilliseconds: 'number',
-  stateDirectory: 'string',
-  cacheDirectory: 'string',
+const kinds = {
+  python: settingKinds.string,
+  nvidiaSmi: settingKinds.string,
+  graceMilliseconds: settingKinds.number,
+  stateDirectory: settingKinds.string,
+  cacheDirectory: settingKinds.string,
 };
 
 /**
@@ -32,22 +32,5 @@ const settingTypes: Readonly<Record<keyof LocalBackendSettings, 'string' | 'numb
  * @throws InvalidArgumentError naming the setting and the expected type.
  */
 export function checkLocalBackendSettings(settings: Record<string, unknown>): LocalBackendSettings {
-  for (const [key, value] of Object.entries(settings)) {
-    const expected = settingTypes[key as keyof LocalBackendSettings];
-    if (!expected) {
-      throw new InvalidArgumentError({
-        argument: key,
-        message: `Unknown setting "${key}" for the local backend.`,
-        hint: `Known settings: ${Object.keys(settingTypes).join(', ')}.`,
-      });
-    }
-    if (value !== undefined && typeof value !== expected) {
-      throw new InvalidArgumentError({
-        argument: key,
-        message: `The local backend setting "${key}" must be a ${expected}, not ${JSON.stringify(value)}.`,
-        hint: `Set ${key} to a ${expected} in the infrastructure's settings.`,
-      });
-    }
-  }
-  return settings as LocalBackendSettings;
+  return checkBackendSettings<LocalBackendSettings>(settings, kinds, 'local backend');
 }

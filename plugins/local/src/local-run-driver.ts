@@ -83,17 +83,11 @@ export class LocalRunDriver implements RunDriver<LocalRunRecord> {
     this.#gpuClaimDirectory = path.join(directories.stateDirectory, 'gpu-claims');
     this.#graceMilliseconds = settings.graceMilliseconds ?? 3000;
     this.capabilities = {
-      jobs: true,
       services: true,
       gpus: hasGpuDriver(settings.nvidiaSmi),
-      provisioning: false,
-      logFollow: true,
-      cancel: true,
       files: true,
-      schedules: false,
       pythonFunctions: true,
       timeout: true,
-      detach: true,
     };
   }
 

@@ -33,17 +33,7 @@ const workspace = '/workspace';
 export class MarketRunDriver implements RunDriver<MarketRunRecord> {
   readonly name = 'market';
   readonly capabilities: BackendCapabilitiesV1 = {
-    jobs: true,
-    services: false,
     gpus: true,
-    provisioning: false,
-    logFollow: true,
-    cancel: true,
-    files: false,
-    schedules: false,
-    pythonFunctions: false,
-    timeout: false,
-    detach: true,
   };
   readonly unsupported = {
     services:

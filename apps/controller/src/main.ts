@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { IclError } from '@icl/core';
+import { type RunningDaemon, runDaemon } from '@icl/daemon';
 import type { ControllerMode } from './controller-options';
 import { startController } from './inferno-controller';
 
@@ -34,7 +34,7 @@ Options (each also from the environment, shown in brackets):
 
 It logs one JSON object a line on standard error, and stops on SIGTERM or SIGINT (releasing the Lease).`;
 
-async function main(): Promise<number> {
+async function main(): Promise<number | RunningDaemon> {
   const { values } = parseArgs({
     options: {
       mode: { type: 'string' },
@@ -74,30 +74,7 @@ async function main(): Promise<number> {
       ...(values.identity ? { identity: values.identity } : {}),
     },
   });
-  const stop = () => {
-    controller.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  // The watches keep the process alive until a signal stops it.
-  setInterval(() => undefined, 1 << 30);
-  return -1;
+  return { close: () => controller.stop() };
 }
 
-main().then(
-  (code) => {
-    if (code >= 0) process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (IclError.isInstance(error)) {
-      process.stderr.write(`icl-controller: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ''}`);
-      process.exitCode = 2;
-    } else {
-      process.stderr.write(`icl-controller: ${(error as Error).stack ?? error}\n`);
-      process.exitCode = 1;
-    }
-  },
-);
+runDaemon('icl-controller', main);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { IclError } from '@icl/core';
+import { type RunningDaemon, runDaemon } from '@icl/daemon';
 import { readOrderBookSettings } from './order-book-settings';
 import { startOrderBook } from './start-order-book';
 
@@ -11,7 +11,7 @@ Serves a GPU marketplace order book: providers register and bid, tenants place o
 Its state (orders, bids, leases, escrow) lives in <directory> and survives restarts.
 It prints one JSON line {"url": "http://127.0.0.1:<port>"} once it answers.`;
 
-async function main(): Promise<number> {
+async function main(): Promise<number | RunningDaemon> {
   const { values } = parseArgs({
     options: {
       state: { type: 'string' },
@@ -40,25 +40,7 @@ async function main(): Promise<number> {
     ...(values.port ? { port: Number(values.port) } : {}),
   });
   process.stdout.write(`${JSON.stringify({ url: orderBook.url })}\n`);
-  const stop = () => {
-    orderBook.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  return -1;
+  return orderBook;
 }
 
-main().then(
-  (code) => {
-    if (code >= 0) process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (IclError.isInstance(error)) {
-      process.stderr.write(`icl-orderbook: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ''}`);
-    } else process.stderr.write(`icl-orderbook: ${(error as Error).stack ?? error}\n`);
-    process.exitCode = 1;
-  },
-);
+runDaemon('icl-orderbook', main);

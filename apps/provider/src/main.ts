@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { IclError } from '@icl/core';
+import { type RunningDaemon, runDaemon } from '@icl/daemon';
 import { readProviderSettings } from './provider-settings';
 import { startProvider } from './start-provider';
 
@@ -10,7 +10,7 @@ Runs a GPU marketplace provider: it registers with the order book, bids on the o
 and runs leased services on its Docker daemon. It prints one JSON line
 {"url": "http://127.0.0.1:<port>", "address": "0x…"} once it answers.`;
 
-async function main(): Promise<number> {
+async function main(): Promise<number | RunningDaemon> {
   const { values } = parseArgs({
     options: {
       settings: { type: 'string' },
@@ -35,25 +35,7 @@ async function main(): Promise<number> {
   });
   const provider = await startProvider(settings);
   process.stdout.write(`${JSON.stringify({ url: provider.url, address: provider.address })}\n`);
-  const stop = () => {
-    provider.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  return -1;
+  return provider;
 }
 
-main().then(
-  (code) => {
-    if (code >= 0) process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (IclError.isInstance(error)) {
-      process.stderr.write(`icl-provider: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ''}`);
-    } else process.stderr.write(`icl-provider: ${(error as Error).stack ?? error}\n`);
-    process.exitCode = 1;
-  },
-);
+runDaemon('icl-provider', main);

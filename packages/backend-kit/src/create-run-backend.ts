@@ -4,13 +4,13 @@ import {
   type BackendCapabilitiesV1,
   type BackendV1,
   InvalidArgumentError,
-  type Inventory,
+  type InventoryV1,
   type JsonValue,
-  type LogChunk,
+  type LogChunkV1,
   type ReadLogsOptionsV1,
   type RunHandleV1,
   type RunRequestV1,
-  type RunState,
+  type RunStateV1,
   type ServiceEndpoint,
   type ServiceOptions,
   type StartRunOptionsV1,
@@ -91,11 +91,11 @@ class RunBackend<DriverRecord> implements BackendV1 {
   readonly #driver: RunDriver<DriverRecord>;
   readonly #runsDirectory: string;
   /** Ends being recorded by this process, so concurrent observers record each end once. */
-  readonly #endings = new Map<string, Promise<RunState>>();
+  readonly #endings = new Map<string, Promise<RunStateV1>>();
   /** Attached runs whose end this process waits for, to record it as soon as it happens. */
-  readonly #supervised = new Map<string, Promise<RunState>>();
+  readonly #supervised = new Map<string, Promise<RunStateV1>>();
   /** Cancels under way in this process, which closing the backend lets finish. */
-  readonly #cancels = new Set<Promise<RunState>>();
+  readonly #cancels = new Set<Promise<RunStateV1>>();
   /** Aborts waits and log streams still open when the backend is closed. */
   readonly #closing = new AbortController();
 
@@ -107,7 +107,7 @@ class RunBackend<DriverRecord> implements BackendV1 {
     this.#runsDirectory = path.join(context.stateDirectory, 'runs');
   }
 
-  inventory(): Promise<Inventory> {
+  inventory(): Promise<InventoryV1> {
     return this.#driver.inventory();
   }
 
@@ -175,7 +175,7 @@ class RunBackend<DriverRecord> implements BackendV1 {
     return handle;
   }
 
-  async getRunState(handle: RunHandleV1): Promise<RunState> {
+  async getRunState(handle: RunHandleV1): Promise<RunStateV1> {
     const directory = this.#directory(handle);
     const final = await directory.readFinalState();
     if (final) return final;
@@ -191,7 +191,7 @@ class RunBackend<DriverRecord> implements BackendV1 {
     };
   }
 
-  async *readLogs(handle: RunHandleV1, options: ReadLogsOptionsV1 = {}): AsyncGenerator<LogChunk> {
+  async *readLogs(handle: RunHandleV1, options: ReadLogsOptionsV1 = {}): AsyncGenerator<LogChunkV1> {
     const directory = this.#directory(handle);
     const signal = anySignal(options.signal, this.#closing.signal);
     const follow = options.follow ?? false;
@@ -225,7 +225,7 @@ class RunBackend<DriverRecord> implements BackendV1 {
     yield* decoder.flush();
   }
 
-  async waitForRun(handle: RunHandleV1, options: { signal?: AbortSignal } = {}): Promise<RunState> {
+  async waitForRun(handle: RunHandleV1, options: { signal?: AbortSignal } = {}): Promise<RunStateV1> {
     const directory = this.#directory(handle);
     const signal = anySignal(options.signal, this.#closing.signal);
     for (;;) {
@@ -245,7 +245,7 @@ class RunBackend<DriverRecord> implements BackendV1 {
     }
   }
 
-  async cancelRun(handle: RunHandleV1): Promise<RunState> {
+  async cancelRun(handle: RunHandleV1): Promise<RunStateV1> {
     const directory = this.#directory(handle);
     const final = await directory.readFinalState();
     if (final) return final;
@@ -349,7 +349,7 @@ class RunBackend<DriverRecord> implements BackendV1 {
     handle: RunHandleV1,
     directory: RunDirectory<KitRunRecord<DriverRecord>>,
     record: KitRunRecord<DriverRecord>,
-  ): Promise<RunState> {
+  ): Promise<RunStateV1> {
     return this.#recordEnd(handle, directory, record, await this.#stop(directory, record));
   }
 
@@ -449,7 +449,7 @@ class RunBackend<DriverRecord> implements BackendV1 {
     directory: RunDirectory<KitRunRecord<DriverRecord>>,
     record: KitRunRecord<DriverRecord>,
     observation: EndedObservation,
-  ): Promise<RunState> {
+  ): Promise<RunStateV1> {
     let ending = this.#endings.get(handle.runId);
     if (!ending) {
       ending = (async () => {

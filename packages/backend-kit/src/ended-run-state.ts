@@ -1,4 +1,4 @@
-import type { JsonValue, RunState } from '@icl/core';
+import type { JsonValue, RunStateV1 } from '@icl/core';
 import type { RunObservation } from './run-driver';
 import type { StopRequest } from './stop-request';
 
@@ -30,11 +30,11 @@ export function endedRunState(
   stop: StopRequest | undefined,
   result: FunctionResult | undefined,
   context: { backendName: string; timeoutMilliseconds?: number },
-): RunState {
+): RunStateV1 {
   const startedAt = observation.status === 'gone' ? undefined : observation.startedAt;
   const endedAt =
     (observation.status === 'gone' ? undefined : observation.endedAt) ?? new Date().toISOString();
-  const state: RunState = { status: 'failed', endedAt, ...(startedAt ? { startedAt } : {}) };
+  const state: RunStateV1 = { status: 'failed', endedAt, ...(startedAt ? { startedAt } : {}) };
   if (stop) {
     // A run ICL failed (a service that exited before it answered) keeps the code it exited with.
     const exitCode =

@@ -1,6 +1,6 @@
 import type {
   BackendCapabilitiesV1,
-  Inventory,
+  InventoryV1,
   JsonObject,
   ProgressEventV1,
   ResourceProviderV1,
@@ -61,7 +61,7 @@ export interface RunDriver<RunRecord = JsonObject> {
   readonly resourceProviders?: Readonly<Record<string, ResourceProviderV1>>;
 
   /** The machines or nodes runs can go to, with CPUs, memory and GPUs. */
-  inventory(): Promise<Inventory>;
+  inventory(): Promise<InventoryV1>;
 
   /**
    * Starts one run: prepares its runtime (reusing a built one), ships its files, creates what runs it

@@ -153,32 +153,29 @@ async function runScript(
   what: string,
 ): Promise<string> {
   // Loaded on first use: plans of stacks without commands never pay for it.
-  const { spawn } = await import('node:child_process');
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', script], {
-      cwd: options.baseDirectory ?? process.cwd(),
-      env: { ...process.env, ...environment },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      signal: context.signal,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => {
-      stdout += text;
-    });
-    child.stderr.setEncoding('utf8').on('data', (text: string) => {
-      stderr += text;
-    });
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      if (code === 0) return resolve(stdout.replace(/\r?\n$/, ''));
-      const tail = stderr.trim().split('\n').slice(-3).join(' ').slice(-400);
-      reject(
-        new ResourceOperationError('command-failed', {
-          message: `The ${what} script ${signal ? `was stopped by ${signal}` : `exited with code ${code}`}${tail ? `: ${tail}` : ''}`,
-          hint: 'Fix the script, then run the command again.',
-        }),
-      );
-    });
+  const [{ execFile }, { promisify }] = await Promise.all([
+    import('node:child_process'),
+    import('node:util'),
+  ]);
+  const running = promisify(execFile)('/bin/sh', ['-c', script], {
+    cwd: options.baseDirectory ?? process.cwd(),
+    env: { ...process.env, ...environment },
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+    ...(context.signal ? { signal: context.signal } : {}),
   });
+  // Scripts read no input: they see its end at once instead of waiting for it.
+  running.child.stdin?.end();
+  try {
+    return (await running).stdout.replace(/\r?\n$/, '');
+  } catch (error) {
+    const failure = error as { code?: unknown; signal?: NodeJS.Signals | null; stderr?: string };
+    // Not started, or aborted: not the script's failure.
+    if (typeof failure.code !== 'number' && !failure.signal) throw error;
+    const tail = (failure.stderr ?? '').trim().split('\n').slice(-3).join(' ').slice(-400);
+    throw new ResourceOperationError('command-failed', {
+      message: `The ${what} script ${failure.signal ? `was stopped by ${failure.signal}` : `exited with code ${failure.code}`}${tail ? `: ${tail}` : ''}`,
+      hint: 'Fix the script, then run the command again.',
+    });
+  }
 }

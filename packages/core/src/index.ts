@@ -7,6 +7,7 @@
  */
 export * from './backend-registry';
 export * from './backend-v1';
+export * from './closest-name';
 export * from './duration';
 export * from './errors/backend-unavailable-error';
 export * from './errors/icl-error';

@@ -1,5 +1,5 @@
 import type { JsonObject, ResourceProviderV1 } from '@icl/core';
-import { InvalidArgumentError, UnsupportedSpecificationVersionError } from '@icl/core';
+import { closestName, InvalidArgumentError, UnsupportedSpecificationVersionError } from '@icl/core';
 import { type ExecutionSummary, executePlan } from './apply/execute-plan';
 import { refreshResources } from './apply/refresh-resources';
 import { resolveInterruptedOperations } from './apply/resolve-interrupted-operations';
@@ -17,7 +17,6 @@ import type { LockHolder } from './state/lock-holder';
 import type { ResourceState } from './state/resource-state';
 import type { StackState } from './state/stack-state';
 import type { StackSummary, StateSession, StateStore } from './state/state-store';
-import { closestName } from './validation/closest-name';
 import { validateStack } from './validation/validate-stack';
 import type { ValidatedStack } from './validation/validated-stack';
 

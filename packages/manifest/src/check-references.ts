@@ -1,4 +1,4 @@
-import { closestName } from './closest-name';
+import { closestName } from '@icl/core';
 import type { DeploymentEntryModel, ManifestModel } from './manifest-model';
 
 /**

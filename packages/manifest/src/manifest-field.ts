@@ -1,5 +1,5 @@
+import { closestName } from '@icl/core';
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
-import { closestName } from './closest-name';
 import { type FieldPathSegment, formatFieldPath } from './field-path';
 import type { IssueCollector } from './issue-collector';
 

@@ -1,10 +1,10 @@
 import type { JsonObject, JsonValue, ResourceProviderV1 } from '@icl/core';
+import { closestName } from '@icl/core';
 import type { OutputReference } from '../declaration/output';
 import type { StackProblem } from '../errors/stack-validation-error';
 import { StackValidationError } from '../errors/stack-validation-error';
 import type { ResourceState } from '../state/resource-state';
 import type { StackState } from '../state/stack-state';
-import { closestName } from '../validation/closest-name';
 import type { ValidatedResource, ValidatedStack } from '../validation/validated-stack';
 import type { DetailedPlan, PlannedDeletion, PlannedResource } from './detailed-plan';
 import { diffProperties } from './diff-properties';

@@ -1,4 +1,5 @@
 import type { ResourcePropertyV1, ResourceProviderV1 } from '@icl/core';
+import { closestName } from '@icl/core';
 import type { InputValue } from '../declaration/input';
 import { Output } from '../declaration/output';
 import type { ResourceDeclaration } from '../declaration/resource-declaration';
@@ -6,7 +7,6 @@ import type { Stack } from '../declaration/stack';
 import { stackNamePattern } from '../declaration/stack-name-pattern';
 import type { StackProblem } from '../errors/stack-validation-error';
 import { StackValidationError } from '../errors/stack-validation-error';
-import { closestName } from './closest-name';
 import type { ValidatedResource, ValidatedStack } from './validated-stack';
 
 /** The pattern of resource names: references write them before a dot (`${name.output}`). */

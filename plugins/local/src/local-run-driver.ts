@@ -165,7 +165,16 @@ export class LocalRunDriver implements RunDriver<LocalRunRecord> {
         yield output;
       }
       if (ended && !progressed) return;
-      if (!progressed) await this.waitForChange(record, anySignal(options.signal, AbortSignal.timeout(200)));
+      // Woken by the program writing (a change in the run's directory) or ending, whichever is first.
+      if (!progressed) {
+        const stopWaiting = new AbortController();
+        const signal = anySignal(options.signal, stopWaiting.signal);
+        await Promise.race([
+          directoryChange(record.directory, 200, signal),
+          this.waitForChange(record, signal),
+        ]);
+        stopWaiting.abort();
+      }
     }
   }
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The docker testbed for humans and CI scripts:
-//   node tooling/testbed/docker-testbed-cli.mjs start    # prints DOCKER_HOST=... (eval-able); progress on stderr;
+//   node tooling/testbed/docker-testbed-cli.mjs start    # prints export DOCKER_HOST=...: eval "$(… start)" sets it; progress on stderr;
 //                                                        # the daemon keeps running until `stop`
 //   node tooling/testbed/docker-testbed-cli.mjs status   # exit code 0 when the testbed dockerd answers, 1 otherwise
 //   node tooling/testbed/docker-testbed-cli.mjs stop     # stops the dockerd recorded in the testbed's pidfile
 import { dockerTestbedStatus, startDockerTestbed, stopDockerTestbed } from './docker-testbed.mjs';
+import { exportLine } from './export-line.mjs';
 
 const commands = {
   async start() {
@@ -15,8 +16,8 @@ const commands = {
       `[docker-testbed] ${verb} dockerd pid ${testbed.pid ?? '(given)'} (storage driver ${testbed.storageDriver}) ` +
         `in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
-    console.log(`DOCKER_HOST=${testbed.host}`);
-    console.log(`ICL_TEST_DOCKER_BASE_IMAGE=${testbed.baseImage}`);
+    console.log(exportLine('DOCKER_HOST', testbed.host));
+    console.log(exportLine('ICL_TEST_DOCKER_BASE_IMAGE', testbed.baseImage));
     return 0;
   },
   async stop() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
+import { exportLine } from './export-line.mjs';
 // The Kubernetes testbed for humans and CI scripts:
-//   node tooling/testbed/kubernetes-testbed-cli.mjs start    # prints KUBECONFIG=... (eval-able); progress on stderr;
+//   node tooling/testbed/kubernetes-testbed-cli.mjs start    # prints export KUBECONFIG=...: eval "$(… start)" sets it; progress on stderr;
 //                                                            # the control plane runs until `stop`
 //   node tooling/testbed/kubernetes-testbed-cli.mjs status   # exit code 0 when it answers, 1 otherwise
 //   node tooling/testbed/kubernetes-testbed-cli.mjs stop     # stops every component it started
@@ -19,9 +20,9 @@ const commands = {
   },
   async start() {
     const testbed = await startKubernetesTestbed();
-    console.log(`KUBECONFIG=${testbed.kubeconfig}`);
-    console.log(`ICL_TEST_KUBERNETES_NODE=${testbed.realNode}`);
-    console.log(`ICL_TEST_KUBERNETES_IMAGE_LOAD=${JSON.stringify(testbed.imageLoadCommand)}`);
+    console.log(exportLine('KUBECONFIG', testbed.kubeconfig));
+    console.log(exportLine('ICL_TEST_KUBERNETES_NODE', testbed.realNode));
+    console.log(exportLine('ICL_TEST_KUBERNETES_IMAGE_LOAD', JSON.stringify(testbed.imageLoadCommand)));
     return 0;
   },
   async stop() {

@@ -24,6 +24,7 @@ export * from './errors/unsupported-specification-version-error';
 export * from './gpu-request';
 export * from './infrastructure';
 export * from './json-value';
+export * from './long-timeout';
 export * from './optimizer-v1';
 export * from './plugin-manifest';
 export * from './program';

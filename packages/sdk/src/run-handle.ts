@@ -11,6 +11,7 @@ import {
   type RunState,
   type RunStatus,
   RunTimeoutError,
+  setLongTimeout,
 } from '@icl/core';
 import type { RunStore } from './run-store';
 
@@ -179,9 +180,9 @@ export class RunHandle implements Run {
     const stopWaiting = new AbortController();
     const onAbort = () => stopWaiting.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    let timer: NodeJS.Timeout | undefined;
+    let cancelDeadline: (() => void) | undefined;
     const deadline = new Promise<'deadline'>((resolve) => {
-      timer = setTimeout(() => resolve('deadline'), remaining);
+      cancelDeadline = setLongTimeout(() => resolve('deadline'), remaining);
     });
     try {
       const outcome = await Promise.race([
@@ -198,7 +199,7 @@ export class RunHandle implements Run {
         reason: `Exceeded the timeout of ${timeout / 1000}s.`,
       });
     } finally {
-      clearTimeout(timer);
+      cancelDeadline?.();
       signal?.removeEventListener('abort', onAbort);
     }
   }

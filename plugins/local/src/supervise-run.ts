@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { constants } from 'node:os';
 import { writeFileAtomically } from '@icl/backend-kit/files';
+import { setLongTimeout } from '@icl/core';
 import { releaseGpus } from './gpu-claims';
 import type { LaunchSpecification } from './launch-specification';
 import { LocalRunDirectory, type ProcessExit } from './local-run-directory';
@@ -46,12 +47,13 @@ export async function superviseRun(
   );
   const processGroupId = child.pid;
   let timedOut = false;
-  let timer: NodeJS.Timeout | undefined;
+  let cancelTimeout: (() => void) | undefined;
   if (processGroupId === undefined) onStarted(undefined);
   else {
     onStarted({ processGroupId, startedAt: new Date().toISOString() });
     if (specification.timeoutMilliseconds !== undefined) {
-      timer = setTimeout(() => {
+      // Any duration a user may write (`--timeout 30d`), beyond what one Node.js timer takes.
+      cancelTimeout = setLongTimeout(() => {
         timedOut = true;
         void stopProcessGroup(processGroupId, specification.graceMilliseconds);
       }, specification.timeoutMilliseconds);
@@ -59,7 +61,7 @@ export async function superviseRun(
   }
 
   const outcome = await exited;
-  clearTimeout(timer);
+  cancelTimeout?.();
   await Promise.all([stdout.close(), stderr.close()]);
   // A run's processes end with the run: stop what the program left behind in its group.
   if (processGroupId !== undefined && isProcessGroupAlive(processGroupId)) {

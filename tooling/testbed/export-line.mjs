@@ -1,0 +1,10 @@
+/**
+ * `export NAME='value'`, quoted for a POSIX shell, so `eval "$(node tooling/testbed/…-cli.mjs start)"` sets
+ * the variable for the commands that follow, whatever the value holds (spaces, quotes, JSON).
+ *
+ * @param {string} name
+ * @param {unknown} value
+ */
+export function exportLine(name, value) {
+  return `export ${name}='${String(value).replaceAll("'", "'\\''")}'`;
+}

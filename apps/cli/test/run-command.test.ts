@@ -101,6 +101,38 @@ describe('icl run', () => {
     expect(result.stdout).toBe('training\n{"epochs":3,"name":"ada","tags":["x",1]}\n');
   });
 
+  test('a --param that starts like JSON but is not, or a repeated one, is one line and exit 2; nothing runs', async () => {
+    const sandbox = await createSandbox();
+    await writeFile(join(sandbox.work, 'train.py'), 'def train(values):\n    return values\n');
+    const broken = await sandbox.icl(['run', 'train.py', '--function', 'train', '--param', 'values=[1']);
+    expect(broken.exitCode).toBe(2);
+    expect(broken.stderr).toMatch(
+      /^icl: --param values=\[1 starts like JSON but is not JSON: .+ Fix the JSON/,
+    );
+    const twice = await sandbox.icl([
+      'run',
+      'train.py',
+      '--function',
+      'train',
+      '--param',
+      'values=1',
+      '--param',
+      'values=2',
+    ]);
+    expect(twice.exitCode).toBe(2);
+    expect(twice.stderr).toMatch(/^icl: --param values is given twice\./);
+    const text = await sandbox.icl([
+      'run',
+      'train.py',
+      '--function',
+      'train',
+      '--param',
+      'values=plain text',
+    ]);
+    expect(text.stdout).toBe('"plain text"\n');
+    expect(JSON.parse((await sandbox.icl(['runs', '--json'])).stdout)).toHaveLength(1);
+  });
+
   test("--json prints a summary on stdout and the program's output on stderr", async () => {
     const sandbox = await createSandbox();
     await writeFile(join(sandbox.work, 'hello.py'), 'print("hello")\n');

@@ -53,6 +53,23 @@ describe('detached runs, followed from other processes', () => {
     });
   });
 
+  test('logs --follow exits as icl run does: the program code, 128 + the signal that killed it', async () => {
+    const sandbox = await createSandbox();
+    await writeFile(join(sandbox.work, 'three.py'), 'import time, sys\ntime.sleep(0.3)\nsys.exit(3)\n');
+    await writeFile(
+      join(sandbox.work, 'killed.py'),
+      'import os, signal, time\ntime.sleep(0.3)\nos.kill(os.getpid(), signal.SIGKILL)\n',
+    );
+    const three = (await sandbox.icl(['run', 'three.py', '--detach'])).stdout.trim();
+    expect((await sandbox.icl(['logs', three, '--follow'])).exitCode).toBe(3);
+    const killed = (await sandbox.icl(['run', 'killed.py', '--detach'])).stdout.trim();
+    expect((await sandbox.icl(['logs', killed, '--follow'])).exitCode).toBe(137);
+    const attached = await sandbox.icl(['run', 'killed.py']);
+    expect(attached.exitCode).toBe(137);
+    // Without --follow, logs only print: they succeed whatever the run did.
+    expect((await sandbox.icl(['logs', three])).exitCode).toBe(0);
+  });
+
   test('--detach --json prints {"id": ...}', async () => {
     const sandbox = await createSandbox();
     await writeFile(join(sandbox.work, 'hello.py'), 'print("hello")\n');

@@ -7,6 +7,7 @@ import {
   type NormalizedResourceRequestV1,
   type RunState,
   runtimeHash,
+  setLongTimeout,
 } from '@icl/core';
 import { formatDecimalAmount, type ManifestGroup, type OrderResourceUnit } from '@icl/manifest';
 import { matchOrder, type ProviderOffer, readPriceList } from '@icl/matchmaker';
@@ -51,7 +52,8 @@ export class ProviderDaemon {
   readonly #secretManifests = new Map<string, ManifestGroup>();
   /** One chain of work per lease, so a deployment, a close and an expiry never interleave. */
   readonly #leaseWork = new Map<string, Promise<unknown>>();
-  readonly #expiryTimers = new Map<string, NodeJS.Timeout>();
+  /** Cancels the timer that ends each lease at its expiry. */
+  readonly #expiryTimers = new Map<string, () => void>();
   readonly #stopping = new AbortController();
   #loops: Promise<unknown>[] = [];
 
@@ -92,7 +94,7 @@ export class ProviderDaemon {
   /** Stops watching; running services keep running (the daemon supervises them). */
   async stop(): Promise<void> {
     this.#stopping.abort();
-    for (const timer of this.#expiryTimers.values()) clearTimeout(timer);
+    for (const cancel of this.#expiryTimers.values()) cancel();
     await Promise.allSettled(this.#loops);
     await Promise.allSettled(this.#leaseWork.values());
     await this.backend.close?.();
@@ -499,7 +501,7 @@ export class ProviderDaemon {
       lease.replicas.map((replica) => this.backend.cancelRun(replica.handle).catch(() => undefined)),
     );
     this.#secretManifests.delete(leaseId);
-    clearTimeout(this.#expiryTimers.get(leaseId));
+    this.#expiryTimers.get(leaseId)?.();
     this.#expiryTimers.delete(leaseId);
     await this.store.write(() =>
       this.store.leases.put(leaseId, { ...this.store.leases.get(leaseId)!, state: 'closed' }),
@@ -524,22 +526,18 @@ export class ProviderDaemon {
   }
 
   #scheduleExpiry(lease: ProviderLease): void {
-    clearTimeout(this.#expiryTimers.get(lease.leaseId));
-    const delay = Math.max(0, Date.parse(lease.expiresAt) - Date.now());
-    const timer = setTimeout(
-      () => {
-        void this.#serially(lease.leaseId, () =>
-          this.#endLease(
-            lease.leaseId,
-            'lease-expired',
-            'The lease reached the end of its duration; its services were stopped.',
-          ),
-        );
-      },
-      Math.min(delay, 2 ** 31 - 1),
-    );
-    timer.unref();
-    this.#expiryTimers.set(lease.leaseId, timer);
+    this.#expiryTimers.get(lease.leaseId)?.();
+    // Leases may last longer than one Node.js timer takes (about 24.8 days).
+    const cancel = setLongTimeout(() => {
+      void this.#serially(lease.leaseId, () =>
+        this.#endLease(
+          lease.leaseId,
+          'lease-expired',
+          'The lease reached the end of its duration; its services were stopped.',
+        ),
+      );
+    }, Date.parse(lease.expiresAt) - Date.now());
+    this.#expiryTimers.set(lease.leaseId, cancel);
   }
 
   /** After a restart: leases closed meanwhile are ended; live ones get their containers adopted back. */

@@ -108,15 +108,16 @@ describe('run() validates everything before recording anything', () => {
   test('capabilities the backend lacks', async () => {
     const backend = createStubBackend({ gpus: false, pythonFunctions: false, files: false, detach: false });
     const { icl, recordFiles } = await setup(backend);
+    // Each refusal is caught as soon as it is made: the runs are refused concurrently.
     const cases: Array<[Promise<unknown>, string]> = [
-      [icl.run(program('hello.py'), { gpus: 2 }), 'gpus'],
-      [icl.run(program('hello.py', { resources: { gpu: 'A100' } })), 'gpus'],
-      [icl.run(program('hello.py', { function: 'main' })), 'pythonFunctions'],
-      [icl.run(program('hello.py'), { runtime: runtime({ files: ['data.csv'] }) }), 'files'],
-      [icl.run(program('hello.py'), { detach: true }), 'detach'],
+      [rejection(icl.run(program('hello.py'), { gpus: 2 })), 'gpus'],
+      [rejection(icl.run(program('hello.py', { resources: { gpu: 'A100' } }))), 'gpus'],
+      [rejection(icl.run(program('hello.py', { function: 'main' }))), 'pythonFunctions'],
+      [rejection(icl.run(program('hello.py'), { runtime: runtime({ files: ['data.csv'] }) })), 'files'],
+      [rejection(icl.run(program('hello.py'), { detach: true })), 'detach'],
     ];
-    for (const [promise, capability] of cases) {
-      const error = await rejection(promise);
+    for (const [refused, capability] of cases) {
+      const error = await refused;
       expect(UnsupportedCapabilityError.isInstance(error)).toBe(true);
       expect((error as UnsupportedCapabilityError).capability).toBe(capability);
     }

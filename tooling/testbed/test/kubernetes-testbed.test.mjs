@@ -82,14 +82,19 @@ describe('the kubernetes testbed', () => {
   });
 
   test('the real node runs a container from a loaded image and its output reaches kubectl logs', async () => {
+    // As a user does: evaluate what `start` prints, then read the variable it exports.
+    const cli = new URL('../kubernetes-testbed-cli.mjs', import.meta.url).pathname;
     const imageLoad = JSON.parse(
       spawnSync(
-        process.execPath,
-        [new URL('../kubernetes-testbed-cli.mjs', import.meta.url).pathname, 'start'],
-        {
-          encoding: 'utf8',
-        },
-      ).stdout.match(/^ICL_TEST_KUBERNETES_IMAGE_LOAD=(.*)$/m)[1],
+        'sh',
+        [
+          '-c',
+          `eval "$("$0" "$1" start)"; "$0" -e 'process.stdout.write(process.env.ICL_TEST_KUBERNETES_IMAGE_LOAD)'`,
+          process.execPath,
+          cli,
+        ],
+        { encoding: 'utf8' },
+      ).stdout,
     );
     const image = inject('dockerBaseImage');
     await new Promise((resolve, reject) => {

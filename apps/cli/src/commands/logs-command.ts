@@ -1,4 +1,5 @@
 import { createCliClient } from '../create-cli-client';
+import { runExitCode } from '../run-exit-code';
 import { printJson, writeOutput } from '../write-output';
 
 /** The flags of `icl logs`. */
@@ -14,8 +15,8 @@ const interruptedExitCode = 130;
 
 /**
  * `icl logs <id> [--follow]`: a run's output, its stdout on stdout and its stderr on stderr, exactly
- * as written. With `--follow` it keeps streaming until the run has ended, from any shell. Ctrl-C stops
- * reading; the run goes on.
+ * as written. With `--follow` it keeps streaming until the run has ended, from any shell, and exits with
+ * the run's exit code as `icl run` does. Ctrl-C stops reading (exit 130); the run goes on.
  */
 export async function logsCommand(id: string, options: LogsCommandOptions): Promise<number> {
   const icl = await createCliClient();
@@ -35,7 +36,13 @@ export async function logsCommand(id: string, options: LogsCommandOptions): Prom
   } catch (error) {
     if (!stopReading.signal.aborted) throw error;
   }
+  if (stopReading.signal.aborted) {
+    await icl.close();
+    return interruptedExitCode;
+  }
+  // Following ends with the run: exit as `icl run` would have, so a script can wait on either.
+  const code = options.follow ? runExitCode(await run.state()) : 0;
   await icl.close();
   if (options.json && !options.follow) await printJson(collected);
-  return stopReading.signal.aborted ? interruptedExitCode : 0;
+  return code;
 }

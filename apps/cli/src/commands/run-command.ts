@@ -4,6 +4,7 @@ import { InvalidArgumentError, parseDuration, parseGpuRequest } from '@icl/core'
 import { createCliClient } from '../create-cli-client';
 import { parseAssignment, parseParameterValue } from '../parse-assignment';
 import { ProgressDisplay } from '../progress-display';
+import { cancelledExitCode, runExitCode } from '../run-exit-code';
 import { summarizeRun } from '../run-summary';
 import { isStyledStream } from '../terminal-style';
 import { printJson, writeOutput } from '../write-output';
@@ -35,11 +36,6 @@ export interface RunCommandOptions {
   /** `--json`: print machine-readable JSON instead of text. */
   json?: boolean;
 }
-
-/** Exit code of a run that exceeded its timeout, as `timeout(1)` uses. */
-const timedOutExitCode = 124;
-/** Exit code of a run stopped by Ctrl-C or `icl cancel`, as shells use for SIGINT. */
-const cancelledExitCode = 130;
 
 /**
  * `icl run <file> [-- ARGS...]`: runs a script or a Python function, streams its output as it is
@@ -129,22 +125,13 @@ async function exitCodeOf(
   interruptedWith: number | undefined,
   timeout: string | undefined,
 ): Promise<number> {
-  switch (state.status) {
-    case 'succeeded':
-      return 0;
-    case 'timed-out':
-      await writeOutput(process.stderr, `icl: run ${runId} timed out after ${describeTimeout(timeout)}\n`);
-      return timedOutExitCode;
-    case 'cancelled':
-      return interruptedWith ?? cancelledExitCode;
-    default:
-      if (state.exitCode !== undefined && state.exitCode !== 0) return state.exitCode;
-      await writeOutput(
-        process.stderr,
-        `icl: run ${runId} failed${state.reason ? `: ${state.reason}` : ''}\n`,
-      );
-      return 1;
-  }
+  if (state.status === 'timed-out')
+    await writeOutput(process.stderr, `icl: run ${runId} timed out after ${describeTimeout(timeout)}\n`);
+  if (state.status === 'cancelled') return interruptedWith ?? cancelledExitCode;
+  const code = runExitCode(state);
+  if (state.status === 'failed' && (state.exitCode === undefined || state.exitCode === 0))
+    await writeOutput(process.stderr, `icl: run ${runId} failed${state.reason ? `: ${state.reason}` : ''}\n`);
+  return code;
 }
 
 /** The timeout as the user wrote it, with the unit a bare number implies (`30` → `30s`). */
@@ -166,7 +153,14 @@ function buildProgram(file: string, programArguments: string[], options: RunComm
     const parameters: JsonObject = {};
     for (const entry of options.param ?? []) {
       const [name, value] = parseAssignment(entry, '--param');
-      parameters[name] = parseParameterValue(value);
+      if (Object.hasOwn(parameters, name)) {
+        throw new InvalidArgumentError({
+          argument: '--param',
+          message: `--param ${name} is given twice.`,
+          hint: `Give each parameter once; for several values pass a JSON list: --param '${name}=[1, 2]'.`,
+        });
+      }
+      parameters[name] = parseParameterValue(value, name);
     }
     return { kind: 'function', path: file, function: options.function, parameters, name: basename(file) };
   }

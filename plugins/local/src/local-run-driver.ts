@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
-import { existsSync, promises as fs, watch } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   abortable,
   anySignal,
@@ -22,6 +20,7 @@ import {
   type ServiceEndpoint,
   type ServiceOptions,
 } from '@icl/core';
+import { directoryChange } from './directory-change';
 import { claimGpus, releaseGpus } from './gpu-claims';
 import { hasGpuDriver, readGpuInventory } from './gpu-inventory';
 import type { LaunchSpecification } from './launch-specification';
@@ -32,6 +31,7 @@ import { prepareWorkingDirectory } from './prepare-working-directory';
 import { isProcessAlive, isProcessGroupAlive, stopProcessGroup } from './process-group';
 import { preparePythonEnvironment } from './python-environment';
 import { resolvePythonInterpreter } from './python-interpreter';
+import { startSupervisor } from './start-supervisor';
 import { type StartedProcess, superviseRun } from './supervise-run';
 
 /** What the local driver records about a run: where it is, and the processes to look at. */
@@ -305,80 +305,4 @@ function observationOf(exit: ProcessExit, startedAt: string): RunObservation {
   if (exit.error !== undefined) return { status: 'failed', reason: exit.error, endedAt: exit.endedAt };
   if (exit.timedOut) return { status: 'timed-out', ...times };
   return { status: 'exited', exitCode: exit.exitCode ?? 1, ...times };
-}
-
-/**
- * Starts a detached run's supervisor process and resolves once it says the program started (undefined
- * when it could not start).
- */
-async function startSupervisor(
-  specification: LaunchSpecification,
-): Promise<(StartedProcess & { supervisorPid: number }) | undefined> {
-  const log = await fs.open(path.join(specification.directory, 'supervisor.log'), 'a');
-  try {
-    const child = spawn(process.execPath, [supervisorEntry()], {
-      detached: true,
-      stdio: ['pipe', 'pipe', log.fd],
-      cwd: specification.directory,
-    });
-    const { stdin, stdout } = child as typeof child & {
-      stdin: NodeJS.WritableStream;
-      stdout: NodeJS.ReadableStream & { destroy(): void };
-    };
-    const started = new Promise<StartedProcess | undefined>((resolve, reject) => {
-      let output = '';
-      const answer = () => resolve(JSON.parse(output.slice(0, output.indexOf('\n'))) ?? undefined);
-      stdout.on('data', (data: Buffer) => {
-        output += data.toString('utf8');
-        if (output.includes('\n')) answer();
-      });
-      child.once('error', reject);
-      child.once('exit', (code) => {
-        if (output.includes('\n')) answer();
-        else
-          reject(
-            new Error(
-              `The run supervisor exited with code ${code}; see ${path.join(specification.directory, 'supervisor.log')}.`,
-            ),
-          );
-      });
-    });
-    stdin.end(JSON.stringify(specification));
-    const program = await started;
-    stdout.destroy();
-    child.unref();
-    return program && { ...program, supervisorPid: child.pid! };
-  } finally {
-    await log.close();
-  }
-}
-
-/**
- * The supervisor's entry file: beside this module once built; from the package's build when this
- * module runs from its TypeScript source (in this package's own tests).
- */
-function supervisorEntry(): string {
-  const beside = fileURLToPath(new URL('./supervisor-main.js', import.meta.url));
-  return existsSync(beside) ? beside : fileURLToPath(new URL('../dist/supervisor-main.js', import.meta.url));
-}
-
-/** Resolves at the next change in a directory, after `timeoutMilliseconds`, or when `signal` aborts. */
-function directoryChange(directory: string, timeoutMilliseconds: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    let watcher: ReturnType<typeof watch> | undefined;
-    const done = () => {
-      clearTimeout(timer);
-      watcher?.close();
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, timeoutMilliseconds);
-    try {
-      watcher = watch(directory, done);
-      watcher.on('error', done);
-    } catch {
-      // The directory may be gone; the timer still wakes the caller.
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -102,6 +102,19 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Presses Ctrl-C on an `icl` process once its standard output has shown `text` (the program started),
+ * and resolves with what it printed and its exit code.
+ */
+export async function interruptOnceShown(child: ChildProcess, text: string): Promise<IclResult> {
+  const finished = collect(child);
+  await new Promise<void>((resolve) =>
+    child.stdout!.on('data', (chunk: Buffer) => chunk.includes(text) && resolve()),
+  );
+  child.kill('SIGINT');
+  return finished;
+}
+
 /** Polls until `check` returns a value, or fails after `timeoutMilliseconds`. */
 export async function eventually<T>(
   check: () => Promise<T | undefined>,

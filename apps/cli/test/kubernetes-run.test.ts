@@ -3,7 +3,7 @@ import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { collect, createSandbox, eventually, type IclSandbox } from './icl-process';
+import { createSandbox, eventually, type IclSandbox, interruptOnceShown } from './icl-process';
 
 /** The testbed's Kubernetes control plane, started or reused (typed here: the testbed is plain JavaScript). */
 interface KubernetesTestbed {
@@ -122,13 +122,10 @@ describe('icl run --on k8s', () => {
       join(sandbox.work, 'sleeper.py'),
       'import time\nprint("started", flush=True)\ntime.sleep(120)\n',
     );
-    const child = sandbox.spawnIcl(['run', 'sleeper.py', '--on', 'k8s']);
-    const finished = collect(child);
-    await new Promise<void>((resolve) =>
-      child.stdout!.on('data', (text: Buffer) => text.includes('started') && resolve()),
+    const result = await interruptOnceShown(
+      sandbox.spawnIcl(['run', 'sleeper.py', '--on', 'k8s']),
+      'started',
     );
-    child.kill('SIGINT');
-    const result = await finished;
     expect(result.exitCode).toBe(130);
     const runs = JSON.parse((await sandbox.icl(['runs', '--json'])).stdout) as Array<{
       id: string;

@@ -10,7 +10,7 @@ import {
 } from '@icl/plugin-marketplace/protocol';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startDockerTestbed } from '../../../tooling/testbed/docker-testbed.mjs';
-import { collect, createSandbox, eventually, type IclSandbox } from './icl-process';
+import { createSandbox, eventually, type IclSandbox, interruptOnceShown } from './icl-process';
 
 const orderBookMain = fileURLToPath(new URL('../../orderbook/dist/main.js', import.meta.url));
 const providerMain = fileURLToPath(new URL('../../provider/dist/main.js', import.meta.url));
@@ -276,13 +276,10 @@ describe('icl run --on market:local', () => {
       join(sandbox.work, 'sleeper.py'),
       'import time\nprint("started", flush=True)\ntime.sleep(300)\n',
     );
-    const child = sandbox.spawnIcl(['run', 'sleeper.py', '--on', 'market:local']);
-    const finished = collect(child);
-    await new Promise<void>((resolve) =>
-      child.stdout!.on('data', (text: Buffer) => text.includes('started') && resolve()),
+    const result = await interruptOnceShown(
+      sandbox.spawnIcl(['run', 'sleeper.py', '--on', 'market:local']),
+      'started',
     );
-    child.kill('SIGINT');
-    const result = await finished;
     expect(result.exitCode).toBe(130);
     const runs = JSON.parse((await sandbox.icl(['runs', '--json'])).stdout) as Array<{ status: string }>;
     expect(runs.map((run) => run.status)).toEqual(['cancelled']);

@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { temporaryName } from './temporary-name';
+import { writeDurableTemporary } from './write-durable-temporary';
 
 /**
  * Creates `file` with `content` unless it exists, whole and durably: the content goes to a temporary
@@ -14,15 +14,8 @@ export async function createFileExclusively(
   content: string | Buffer,
   options: { mode?: number } = {},
 ): Promise<boolean> {
-  const temporary = temporaryName(file);
-  const handle = await fs.open(temporary, 'w', options.mode ?? 0o600);
+  const temporary = await writeDurableTemporary(file, content, options.mode ?? 0o600);
   try {
-    try {
-      await handle.writeFile(content);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
     await fs.link(temporary, file);
     return true;
   } catch (error) {

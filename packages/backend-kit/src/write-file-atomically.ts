@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { temporaryName } from './temporary-name';
+import { writeDurableTemporary } from './write-durable-temporary';
 
 /**
  * Replaces `file` with `content` so that readers in any process, and the file after a crash, hold the
@@ -15,15 +15,8 @@ export async function writeFileAtomically(
   content: string | Buffer,
   options: { mode?: number } = {},
 ): Promise<void> {
-  const temporary = temporaryName(file);
-  const handle = await fs.open(temporary, 'w', options.mode ?? 0o600);
+  const temporary = await writeDurableTemporary(file, content, options.mode ?? 0o600);
   try {
-    try {
-      await handle.writeFile(content);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
     await fs.rename(temporary, file);
   } catch (error) {
     await fs.rm(temporary, { force: true });

@@ -241,10 +241,15 @@ export class ProviderDaemon {
       replicas: [],
       eventSequence: 0,
     };
-    await this.store.write(() => {
-      if (!this.store.leases.get(lease.id)) this.store.leases.put(lease.id, taken);
+    // The poll loop and a tenant's first request may both take the lease: check and act in one write, and
+    // only the one that took it records it.
+    const took = await this.store.write(() => {
+      if (this.store.leases.get(lease.id)) return false;
+      this.store.leases.put(lease.id, taken);
       if (bid) this.store.bids.put(lease.orderId, { ...bid, state: 'won' });
+      return true;
     });
+    if (!took) return this.store.leases.get(lease.id)!;
     await this.store.addEvent(lease.id, {
       type: 'lease-created',
       message: `Lease ${lease.id} won at ${lease.price.amount} ${lease.price.denom}/hour.`,

@@ -23,3 +23,16 @@ fi
 
 CI=${CI:-} pnpm install --frozen-lockfile >&2
 pnpm build >&2
+
+# A real `icl` on the PATH, linked to the built CLI where `npm install --global @icl/cli` would put it,
+# so the README's commands are plain `icl …` and start as fast as the published binary (`pnpm icl` also works).
+cli="$PWD/apps/cli/dist/bin.js"
+for bin_directory in "$(npm prefix --global)/bin" "$HOME/.local/bin"; do
+  case ":$PATH:" in *":$bin_directory:"*) ;; *) continue ;; esac
+  if [ -w "$bin_directory" ]; then
+    ln -sfn "$cli" "$bin_directory/icl"
+    echo "setup: icl is $bin_directory/icl" >&2
+    exit 0
+  fi
+done
+echo "setup: no writable directory on PATH for icl; use pnpm icl, or link it yourself: ln -s $cli ~/.local/bin/icl" >&2

@@ -37,15 +37,38 @@ export function parseByteQuantity(text: string, units: ByteUnits): number | { pr
       break;
     }
   }
-  if (!number.test(digits)) {
-    return {
-      problem: `\`${text}\` is not a size`,
-    };
-  }
+  if (!number.test(digits)) return { problem: `\`${text}\` is not a size${sizeSuggestion(text, units)}` };
   const value = Number(digits) * multiplier;
   if (value < 0) return { problem: `\`${text}\` is negative` };
   if (!Number.isFinite(value)) return { problem: `\`${text}\` is too large` };
   return Math.trunc(value);
+}
+
+const informalSize = /^([+]?(?:\d+(?:\.\d*)?|\.\d+))\s*([kmgtpe])(i?)(?:b|bytes?)?$/i;
+
+/**
+ * What a size written the way docker-compose, Akash's TypeScript SDK or a person would (`8gb`, `16GB`,
+ * `2gi`, `512Mb`) is called here: the reference parser takes only the suffixes above, case as written.
+ */
+function sizeSuggestion(text: string, units: ByteUnits): string {
+  const accepted =
+    units === 'binary'
+      ? 'sizes end in Ki, Mi, Gi, Ti, Pi or Ei (powers of 1024)'
+      : 'sizes end in k, M, G, T, P, E (powers of 1000) or Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024)';
+  const match = informalSize.exec(text.trim());
+  if (match === null) return `; ${accepted}, or are a number of bytes`;
+  const [, digits, letter, binaryMark] = match as unknown as [string, string, string, string];
+  const prefix = letter.toLowerCase() === 'k' ? 'k' : letter.toUpperCase();
+  const decimal = `${digits}${prefix}`;
+  const binary = `${digits}${prefix === 'k' ? 'K' : prefix}i`;
+  const describe = (written: string) => {
+    const bytes = parseByteQuantity(written, units);
+    return typeof bytes === 'number' ? `\`${written}\` (${bytes.toLocaleString('en-US')} bytes)` : undefined;
+  };
+  const choices = (binaryMark !== '' || units === 'binary' ? [binary] : [decimal, binary])
+    .map(describe)
+    .filter((choice) => choice !== undefined);
+  return `; ${accepted}, case as written: did you mean ${choices.join(' or ')}?`;
 }
 
 /**

@@ -20,7 +20,7 @@ export class IssueCollector {
 
   constructor(
     readonly file: string,
-    private readonly lineCounter: LineCounter,
+    private readonly lineCounter: Pick<LineCounter, 'linePos'>,
   ) {}
 
   report(issue: IssueReport): void {

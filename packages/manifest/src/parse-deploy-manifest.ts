@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { isMap, LineCounter, parseDocument } from 'yaml';
+import { type Document, isMap, LineCounter, parseDocument } from 'yaml';
 import { buildDeploymentGroups, groupSpecsOf, manifestGroupsOf } from './build-deployment-groups';
 import { buildOrders } from './build-orders';
 import { checkDeploymentGroups } from './check-deployment-groups';
 import { checkReferences } from './check-references';
 import type { DeployManifest } from './deploy-manifest';
+import { indentQuotedContinuations } from './indent-quoted-continuations';
 import { IssueCollector } from './issue-collector';
 import { type LeaseDuration, parseLeaseDuration } from './lease-duration';
 import { type FieldContext, ManifestField } from './manifest-field';
@@ -53,9 +54,8 @@ export function checkDeployManifest(
   options: ParseDeployManifestOptions = {},
 ): DeployManifestCheck {
   const file = options.file ?? 'deploy.yaml';
-  const lineCounter = new LineCounter();
-  const issues = new IssueCollector(file, lineCounter);
-  const document = parseDocument(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
+  const { document, positions } = readYaml(text);
+  const issues = new IssueCollector(file, positions);
   for (const error of document.errors) {
     const duplicate = error.code === 'DUPLICATE_KEY';
     issues.report({
@@ -119,6 +119,35 @@ const akashTopLevel = [
   'reclamation',
 ];
 const iclTopLevel = ['version', 'services', 'profiles', 'deployment'];
+
+/**
+ * Parses the YAML as Akash's reader (Go's yaml.v3) would: where only the less indented continuation of a
+ * double-quoted scalar keeps the `yaml` library from reading a file, the file is read with those lines
+ * indented (see {@link indentQuotedContinuations}), and positions still point at the text as written.
+ */
+function readYaml(text: string): { document: Document; positions: Pick<LineCounter, 'linePos'> } {
+  const parse = (source: string, lineCounter: LineCounter) =>
+    parseDocument(source, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const document = parse(text, lineCounter);
+  const unclosedQuote = document.errors.some(
+    (error) => error.code === 'MISSING_CHAR' && error.message.startsWith('Missing closing "quote'),
+  );
+  const indented = unclosedQuote ? indentQuotedContinuations(text) : undefined;
+  if (indented === undefined) return { document, positions: lineCounter };
+  const indentedLines = new LineCounter();
+  const reread = parse(indented.text, indentedLines);
+  if (reread.errors.length > 0) return { document, positions: lineCounter };
+  return {
+    document: reread,
+    positions: {
+      linePos(offset) {
+        const { line, col } = indentedLines.linePos(offset);
+        return { line, col: Math.max(1, col - (indented.addedSpaces.get(line) ?? 0)) };
+      },
+    },
+  };
+}
 
 function readModel(root: ManifestField, text: string): ManifestModel | undefined {
   if (root.isNull) {

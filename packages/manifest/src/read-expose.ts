@@ -208,14 +208,9 @@ function readTarget(field: ManifestField, settings: ReaderSettings): ExposeTarge
     );
     valid = false;
   }
-  if (valid && !global && service === '') {
-    field.report(
-      'expose-target',
-      'names no one who may connect',
-      'Set `global: true` (the internet) or `service: <name>` (another service of the deployment).',
-    );
-    valid = false;
-  }
+  // A target that names no one (`{ global: false }`) is allowed, as in Akash's parser and Spheron's own
+  // examples; a deployment that no one on the internet can reach is reported once, by
+  // `global-service-required`.
   return valid ? { field, service, global, ip } : undefined;
 }
 

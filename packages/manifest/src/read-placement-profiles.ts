@@ -9,6 +9,9 @@ import { resourceLimits } from './resource-limits';
 
 /** Denominations an Akash SDL may price in. */
 export const akashDenominations: readonly string[] = ['uakt', 'uact'];
+
+/** What Cosmos accepts as a coin denomination (`uakt`, `ibc/<hash>`, `factory/<address>/<name>`). */
+const coinDenomination = /^[a-zA-Z][a-zA-Z0-9/:._-]{2,127}$/;
 const tokenPattern = /^[A-Za-z][A-Za-z0-9]{1,15}$/;
 const bandwidthPattern = /^\d+(\.\d+)?\s*(kbps|mbps|gbps)$/i;
 
@@ -276,7 +279,12 @@ function readPrice(field: ManifestField, settings: ReaderSettings): PriceModel |
     const hint = `Price in ${akashDenominations.map((name) => `\`${name}\``).join(' or ')}, for example \`denom: uakt\`.`;
     const value = denomField?.string(hint);
     if (value !== undefined && !akashDenominations.includes(value)) {
-      denomField?.report('pricing-denom', `\`${value}\` is not a denomination the network accepts`, hint);
+      // Akash's Go parser takes any Cosmos coin denomination (IBC ones too); its schema, and Console,
+      // only these two. The stricter rule is kept, and said for what it is.
+      const message = coinDenomination.test(value)
+        ? `\`${value}\` is a coin denomination, but not one Akash's SDL schema lists (${akashDenominations.map((name) => `\`${name}\``).join(', ')}); Akash's Go parser would read it, Console and the schema refuse it`
+        : `\`${value}\` is not a coin denomination`;
+      denomField?.report('pricing-denom', message, hint);
     } else denom = value;
   }
   const amountField = entries.get('amount');

@@ -40,6 +40,26 @@ export function readServices(
   return { services, broken };
 }
 
+/**
+ * How to say what a docker-compose field left in a manifest means: compose files are where most
+ * manifests start, and the closest-name guess (`environment` → `env`) is not always the way.
+ */
+function composeFieldHints(icl: boolean): Record<string, string> {
+  return {
+    environment:
+      "docker-compose's `environment` is `env` here, a list of `NAME=value` items: `env: [MODE=prod]`.",
+    volumes:
+      "docker-compose's `volumes` are storage here: declare a named volume under the compute profile's `storage` and mount it with `params: { storage: { <volume>: { mount: /data } } }`.",
+    restart: icl
+      ? "docker-compose's `restart` is `restart_policy: Always` (the default) or `Never` here."
+      : 'Services on Akash are always restarted when they end; remove `restart` (ICL deploy.yaml, version "1.0", has `restart_policy: Never` for a program that runs once).',
+    ports:
+      "docker-compose's `ports` are `expose` entries here: `expose: [{ port: 80, as: 80, to: [{ global: true }] }]`.",
+    entrypoint: "docker-compose's `entrypoint` is `command` here, a list: `command: [python, serve.py]`.",
+    container_name: "A service's name is its key under `services:`; remove `container_name`.",
+  };
+}
+
 function readService(name: string, field: ManifestField, settings: ReaderSettings): ServiceModel | undefined {
   const icl = settings.dialect === 'icl';
   const known = ['image', 'command', 'args', 'env', 'expose', 'dependencies', 'params', 'credentials'];
@@ -49,9 +69,10 @@ function readService(name: string, field: ManifestField, settings: ReaderSetting
     required: ['image'],
     // docker-compose's `depends_on` is accepted and ignored, as the reference parser does.
     ignored: ['depends_on'],
-    misplaced: icl
-      ? {}
-      : { pull_policy: onlyInIcl('pull_policy'), restart_policy: onlyInIcl('restart_policy') },
+    misplaced: {
+      ...composeFieldHints(icl),
+      ...(icl ? {} : { pull_policy: onlyInIcl('pull_policy'), restart_policy: onlyInIcl('restart_policy') }),
+    },
   });
   if (entries === undefined) return undefined;
   let complete = true;

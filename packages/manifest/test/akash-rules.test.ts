@@ -411,9 +411,17 @@ describe('field rules', () => {
         sdl((text) => text.replace('  api:\n', '  Api_1:\n').replace('  api:\n    dc:', '  Api_1:\n    dc:')),
       ),
     ).toContainEqual(['service-name', 'services.Api_1']);
+    // `{ global: false }` names no one, and Akash's parser and Spheron's examples accept it; a deployment
+    // no one on the internet reaches is the one rule reported.
+    const closed = parseDeployManifest(
+      sdl((text) => text.replace('          - service: web\n', '          - global: false\n')),
+    );
+    expect(closed.manifest[0]?.services.find((service) => service.name === 'api')?.expose).toMatchObject([
+      { port: 3000, global: false, service: '' },
+    ]);
     expect(
-      rules(sdl((text) => text.replace('          - service: web\n', '          - global: false\n'))),
-    ).toEqual([['expose-target', 'services.api.expose[0].to[0]']]);
+      rules(sdl((text) => text.replaceAll(/- (service: web|global: true)\n/g, '- global: false\n'))),
+    ).toEqual([['global-service-required', 'services']]);
     expect(
       rules(
         sdl((text) =>
@@ -424,15 +432,108 @@ describe('field rules', () => {
   });
 });
 
+describe('what manifests from elsewhere bring', () => {
+  it('names the ICL way of saying what a docker-compose field said', () => {
+    const issues = checkDeployManifest(
+      sdl((text) =>
+        text.replace(
+          '    image: node:22\n',
+          '    image: node:22\n    environment: [A=1]\n    volumes: [./data:/data]\n    restart: always\n    depends_on: [web]\n',
+        ),
+      ),
+    ).issues;
+    expect(issues.map((issue) => [issue.rule, issue.path, issue.hint])).toEqual([
+      [
+        'unknown-field',
+        'services.api.environment',
+        "docker-compose's `environment` is `env` here, a list of `NAME=value` items: `env: [MODE=prod]`.",
+      ],
+      ['unknown-field', 'services.api.volumes', expect.stringContaining('params: { storage: {')],
+      [
+        'unknown-field',
+        'services.api.restart',
+        expect.stringContaining('Services on Akash are always restarted'),
+      ],
+    ]);
+  });
+
+  it("reads a double-quoted value continued on a less indented line, as Go's yaml.v3 does", () => {
+    // The shape of awesome-akash's wordpress manifest: a quoted value running on at column 0.
+    const text = sdl((source) =>
+      source.replace(
+        '    image: node:22\n',
+        '    image: node:22\n    env:\n      - "EXTRA=define(\'A\', 1);\ndefine(\'B\', \\"two\\");\n  end"\n      - OTHER=1\n',
+      ),
+    );
+    const manifest = parseDeployManifest(text);
+    expect(manifest.manifest[0]?.services.find((service) => service.name === 'api')?.env).toEqual([
+      "EXTRA=define('A', 1); define('B', \"two\"); end",
+      'OTHER=1',
+    ]);
+    // Positions still point at the text as written.
+    const broken = checkDeployManifest(text.replace('      - OTHER=1\n', '      - OTHER=1\n    bad: 1\n'));
+    expect(broken.issues.map((issue) => [issue.path, issue.location])).toEqual([
+      ['services.api.bad', 'deploy.yaml:16:5'],
+    ]);
+    // A quote never closed stays an error.
+    expect(rules(text.replace('  end"', '  end'))[0]).toEqual(['yaml-syntax', '']);
+  });
+
+  it('says a denomination outside the schema is a coin all the same, and a malformed one is not', () => {
+    const denomination = (denom: string) =>
+      checkDeployManifest(sdl((text) => text.replace('denom: uakt', `denom: ${denom}`))).issues.map(
+        (issue) => [issue.rule, issue.message],
+      );
+    expect(denomination('ibc/170C677610AC31DF0904FFE09CD3B5C657492170E7E52372E48756B71E56F2F1')).toEqual([
+      [
+        'pricing-denom',
+        "`ibc/170C677610AC31DF0904FFE09CD3B5C657492170E7E52372E48756B71E56F2F1` is a coin denomination, but not one Akash's SDL schema lists (`uakt`, `uact`); Akash's Go parser would read it, Console and the schema refuse it",
+      ],
+    ]);
+    expect(denomination('"1x"')).toEqual([['pricing-denom', '`1x` is not a coin denomination']]);
+  });
+});
+
 describe('quantities', () => {
   it('read sizes, CPU and decimal amounts as the reference parser does', () => {
     expect(parseByteQuantity('1.5Ki', 'decimal-and-binary')).toBe(1536);
     expect(parseByteQuantity('5k', 'decimal-and-binary')).toBe(5000);
-    expect(parseByteQuantity('80G', 'binary')).toEqual({ problem: '`80G` is not a size' });
+    expect(parseByteQuantity('80G', 'binary')).toEqual({
+      problem:
+        '`80G` is not a size; sizes end in Ki, Mi, Gi, Ti, Pi or Ei (powers of 1024), case as written: did you mean `80Gi` (85,899,345,920 bytes)?',
+    });
     expect(parseCpuUnits('250m')).toBe(250);
     expect(parseCpuUnits('-1')).toEqual({ problem: '`-1` is negative' });
     expect(parseDecimalAmount('12.5')).toBe(12_500_000_000_000_000_000n);
     expect(formatDecimalAmount(parseDecimalAmount('0.1')! * 3n)).toBe('0.300000000000000000');
     expect(parseDecimalAmount('1.0000000000000000001')).toBeUndefined();
+  });
+
+  it('refuse sizes written as docker-compose and Akash Console accept them, naming what they would be', () => {
+    const problem = (text: string) =>
+      (parseByteQuantity(text, 'decimal-and-binary') as { problem: string }).problem;
+    expect(problem('8gb')).toBe(
+      '`8gb` is not a size; sizes end in k, M, G, T, P, E (powers of 1000) or Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024), case as written: did you mean `8G` (8,000,000,000 bytes) or `8Gi` (8,589,934,592 bytes)?',
+    );
+    expect(problem('16GB')).toContain('did you mean `16G` (16,000,000,000 bytes) or `16Gi`');
+    expect(problem('2gi')).toContain('did you mean `2Gi` (2,147,483,648 bytes)?');
+    expect(problem('512Mb')).toContain(
+      'did you mean `512M` (512,000,000 bytes) or `512Mi` (536,870,912 bytes)?',
+    );
+    expect(problem('1kb')).toContain('did you mean `1k` (1,000 bytes) or `1Ki` (1,024 bytes)?');
+    expect(problem('lots')).toBe(
+      '`lots` is not a size; sizes end in k, M, G, T, P, E (powers of 1000) or Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024), or are a number of bytes',
+    );
+    expect(
+      checkDeployManifest(sdl((text) => text.replace('memory: { size: 512Mi }', 'memory: { size: 8gb }')))
+        .issues,
+    ).toMatchObject([
+      {
+        rule: 'memory-size',
+        path: 'profiles.compute.small.resources.memory.size',
+        location: 'deploy.yaml:20:25',
+        message: expect.stringContaining('did you mean `8G`'),
+      },
+    ]);
   });
 });

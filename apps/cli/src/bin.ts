@@ -152,6 +152,31 @@ plugins
     action(async (options) => (await import('./commands/plugins-list-command')).pluginsListCommand(options)),
   );
 
+program
+  .command('validate')
+  .description(
+    'Check deploy manifests (ICL deploy.yaml, Akash SDL) and stack files without deploying or planning: every problem, with file:line:column, field and rule.',
+  )
+  .argument(
+    '<file...>',
+    'deploy manifests and stack files (icl-stack.*, or YAML/JSON with top-level resources)',
+  )
+  .option('--json', 'print one result per file as JSON')
+  .addHelpText(
+    'after',
+    examples([
+      '$ icl validate deploy.yaml',
+      '$ icl validate icl-stack.yaml deploy/*.yaml --json | jq ".[] | select(.valid | not)"',
+      '',
+      'Exit code 0 when every file is valid, 1 when one is not. Reads no state and no market settings.',
+    ]),
+  )
+  .action(
+    action(async (files: string[], options) =>
+      (await import('./commands/validate-command')).validateCommand(files, options),
+    ),
+  );
+
 registerStackCommands(program);
 registerOptimizeCommand(program);
 registerMarketplaceCommands(program);

@@ -8,7 +8,7 @@ import { IclError } from '@icl/core';
 export const optionalPackages: Readonly<Record<string, string>> = {
   '@icl/optimizer': 'icl optimize',
   '@icl/controller': 'icl controller',
-  '@icl/manifest': 'icl deploy and icl lease',
+  '@icl/manifest': 'icl deploy, icl lease and icl validate of deploy manifests',
   '@icl/plugin-marketplace': 'icl deploy and icl lease',
 };
 

@@ -27,7 +27,10 @@ async function shell(sandbox: IclSandbox, line: string) {
   const bin = join(sandbox.root, 'bin');
   await mkdir(bin, { recursive: true });
   await symlink(binPath, join(bin, 'icl')).catch(() => undefined);
-  const environment = { ...sandbox.environment, PATH: `${bin}${delimiter}${process.env.PATH}` };
+  const environment: NodeJS.ProcessEnv = {
+    ...sandbox.environment,
+    PATH: `${bin}${delimiter}${process.env.PATH}`,
+  };
   delete environment.INIT_CWD;
   return collect(
     spawn('bash', ['-c', line], {

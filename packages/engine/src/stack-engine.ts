@@ -108,6 +108,16 @@ export class StackEngine {
   }
 
   /**
+   * Checks a stack as {@link plan} does before it reads anything (names, types, references, input types,
+   * cycles) without opening its state: for editors, CI and `icl validate`.
+   *
+   * @throws StackValidationError with every problem.
+   */
+  validate(stack: Stack): void {
+    validateStack(stack, this.#providers);
+  }
+
+  /**
    * What an apply would do, without changing anything or locking the stack. With `refresh` (the
    * default) recorded resources are read first, so changes made outside ICL show as drift and in
    * the plan.

@@ -64,6 +64,11 @@ describe('validation before anything changes', () => {
     expect(error.hint).toBe('Nothing was changed. Fix the stack and run the command again.');
     expect(provider.calls).toEqual([]);
     expect(existsSync(join(stateDirectory, 'broken'))).toBe(false);
+
+    // validate() finds the same problems without the state: what `icl validate` runs.
+    const validated = await problemsOf(Promise.resolve().then(() => engine.validate(stack)));
+    expect(validated.problems).toEqual(error.problems);
+    expect(provider.calls).toEqual([]);
   });
 
   test('unknown types and inputs, missing required inputs and dependsOn are named with suggestions', async () => {

@@ -97,7 +97,7 @@ export async function openDeclaredStack(selection: StackSelection): Promise<Open
  * types that are not built in; without a stack file (state-only commands), every type plugins declare.
  * Only the plugins that provide those types are imported.
  */
-async function pluginProvidersFor(stack: Stack | undefined): Promise<ResourceProviderV1[]> {
+export async function pluginProvidersFor(stack: Stack | undefined): Promise<ResourceProviderV1[]> {
   const builtIn = new Set(createBuiltInProviders().map((provider) => provider.type));
   const needed = stack?.resources.map((resource) => resource.type).filter((type) => !builtIn.has(type));
   // A stack of built-in types only needs no plugin: no search of node_modules, no import.

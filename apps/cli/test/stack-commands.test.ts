@@ -199,6 +199,71 @@ describe('icl plan / apply', () => {
   });
 });
 
+describe('TypeScript stacks', () => {
+  test('load out of the box on this Node.js, in a directory with no node_modules, as written', async () => {
+    const sandbox = await createSandbox();
+    expect(existsSync(join(sandbox.work, 'node_modules'))).toBe(false);
+    await writeFile(
+      join(sandbox.work, 'settings.ts'),
+      'export enum Size { Small = 1, Large = 8 }\nexport interface Settings { epochs: number; size: Size }\n',
+    );
+    await writeFile(
+      join(sandbox.work, 'icl-stack.ts'),
+      `import { createStack, directory, file, interpolate } from '@icl/engine';
+import { Size, type Settings } from './settings';
+
+const settings: Settings = { epochs: 3, size: Size.Large };
+const stack = createStack('typed');
+const workspace = stack.resource('workspace', directory, { path: \`\${import.meta.dirname}/build\` });
+stack.resource('config', file, {
+  path: interpolate\`\${workspace.outputs.path}/config.json\`,
+  content: JSON.stringify(settings),
+});
+export default stack;
+`,
+    );
+    const plan = await sandbox.icl(['plan']);
+    expect(plan.stderr).toBe('');
+    expect(plan.stdout).toContain(`path: "${join(sandbox.work, 'build')}"`);
+    expect(plan.stdout).toContain('content: "{\\"epochs\\":3,\\"size\\":8}"');
+    expect(plan.stdout).toContain('Plan for stack "typed": 2 to create');
+    expect(plan.exitCode).toBe(0);
+    const apply = await sandbox.icl(['apply', '--yes']);
+    expect(apply.exitCode).toBe(0);
+    expect(await readFile(join(sandbox.work, 'build', 'config.json'), 'utf8')).toBe('{"epochs":3,"size":8}');
+  });
+
+  test('an error in the stack points at its .ts line; so does a compile error', async () => {
+    const sandbox = await createSandbox();
+    await writeFile(
+      join(sandbox.work, 'icl-stack.ts'),
+      `import { createStack } from '@icl/engine';
+
+function checked(epochs: number): number {
+  if (epochs > 2) throw new Error(\`epochs must be at most 2, got \${epochs}\`);
+  return epochs;
+}
+checked(3);
+export default createStack('typed');
+`,
+    );
+    const thrown = await sandbox.icl(['plan']);
+    expect(thrown.stderr).toBe(
+      'icl: The stack module icl-stack.ts failed at icl-stack.ts:4:25: epochs must be at most 2, got 3 Fix the stack module at that place and run the command again.\n',
+    );
+    expect(thrown.exitCode).toBe(2);
+    await writeFile(
+      join(sandbox.work, 'icl-stack.ts'),
+      "import { createStack } from '@icl/engine';\nconst epochs: number = ;\nexport default createStack('typed');\n",
+    );
+    const broken = await sandbox.icl(['plan']);
+    expect(broken.stderr).toBe(
+      'icl: The stack module icl-stack.ts does not compile: icl-stack.ts:2:24: Unexpected ";". Fix the TypeScript at that place and run the command again.\n',
+    );
+    expect(broken.exitCode).toBe(2);
+  });
+});
+
 describe('icl destroy, import, state, stack', () => {
   test('destroy --stack deletes everything, dependents first, without the stack file', async () => {
     const sandbox = await demo();

@@ -94,9 +94,17 @@ describe('the published packages, installed with npm outside the repository', ()
     );
   }, 60_000);
 
-  test('the CLI brings the spec, the SDK and the local backend only; a command whose package is missing says what to install', async () => {
+  test('the CLI brings the spec, the SDK, the engine and the local backend only; a command whose package is missing says what to install', async () => {
     const installed = (await fs.readdir(path.join(project, 'node_modules', '@icl'))).sort();
-    expect(installed).toEqual(['backend-kit', 'backend-testkit', 'cli', 'core', 'plugin-local', 'sdk']);
+    expect(installed).toEqual([
+      'backend-kit',
+      'backend-testkit',
+      'cli',
+      'core',
+      'engine',
+      'plugin-local',
+      'sdk',
+    ]);
     const icl = path.join(project, 'node_modules', '.bin', 'icl');
     const optimize = spawnSync(icl, ['optimize', '--dir', '.'], {
       cwd: project,
@@ -113,9 +121,33 @@ describe('the published packages, installed with npm outside the repository', ()
       encoding: 'utf8',
     });
     expect(deploy.stderr).toMatch(
-      /^icl: @icl\/(manifest|plugin-marketplace) \(for icl deploy and icl lease\) is not installed: npm install @icl\//,
+      /^icl: @icl\/(manifest|plugin-marketplace) \(for icl deploy(, icl lease and icl validate of deploy manifests| and icl lease)\) is not installed: npm install @icl\//,
     );
     expect(deploy.status).toBe(2);
+  }, 60_000);
+
+  test('a TypeScript stack plans in a fresh directory with nothing installed but the CLI', async () => {
+    const elsewhere = await fs.mkdtemp(path.join(os.tmpdir(), 'icl-typescript-stack-'));
+    try {
+      await fs.writeFile(
+        path.join(elsewhere, 'icl-stack.ts'),
+        `import { createStack, directory } from '@icl/engine';
+interface Layout { path: string }
+const layout: Layout = { path: 'build' };
+const stack = createStack('typed');
+stack.resource('workspace', directory, layout);
+export default stack;
+`,
+      );
+      const icl = path.join(project, 'node_modules', '.bin', 'icl');
+      const plan = spawnSync(icl, ['plan'], { cwd: elsewhere, env: environment, encoding: 'utf8' });
+      expect(plan.stderr).toBe('');
+      expect(plan.stdout).toContain(`path: "${path.join(elsewhere, 'build')}"`);
+      expect(plan.stdout).toContain('Plan for stack "typed": 1 to create');
+      expect(plan.status).toBe(0);
+    } finally {
+      await fs.rm(elsewhere, { recursive: true, force: true });
+    }
   }, 60_000);
 
   test('the SDK runs a function program and returns its result', async () => {

@@ -182,6 +182,33 @@ describe('icl run', () => {
     const record = JSON.parse(await readFile(join(sandbox.stateDirectory, 'runs', recordFile!), 'utf8'));
     expect(record.state.status).toBe('cancelled');
   });
+  test('closing the terminal (SIGHUP, output gone) cancels the run as Ctrl-C does, and exits 129', async () => {
+    const sandbox = await createSandbox();
+    await writeFile(
+      join(sandbox.work, 'chatty.py'),
+      'import os, time\nprint(os.getpid(), flush=True)\nwhile True:\n    print("still here", flush=True)\n    time.sleep(0.05)\n',
+    );
+    const child = sandbox.spawnIcl(['run', 'chatty.py']);
+    let stdout = '';
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+      stdout += text;
+    });
+    const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.once('close', (code, signal) => resolve([code, signal])),
+    );
+    const pid = await eventually(async () =>
+      /^\d+\n/.test(stdout) ? Number(stdout.split('\n')[0]) : undefined,
+    );
+    // The terminal goes away: no one reads icl's output any more, then the hang-up arrives.
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+    child.kill('SIGHUP');
+    expect(await closed).toEqual([129, null]);
+    await eventually(async () => (isAlive(pid) ? undefined : true), 5000);
+    const [recordFile] = await sandbox.recordFiles();
+    const record = JSON.parse(await readFile(join(sandbox.stateDirectory, 'runs', recordFile!), 'utf8'));
+    expect(record.state.status).toBe('cancelled');
+  });
 });
 
 describe('icl run refuses bad requests with one line and exit 2, recording nothing', () => {

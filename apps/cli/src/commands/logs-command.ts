@@ -22,7 +22,8 @@ export async function logsCommand(id: string, options: LogsCommandOptions): Prom
   const icl = await createCliClient();
   const run = await icl.getRun(id);
   const stopReading = new AbortController();
-  process.once('SIGINT', () => stopReading.abort());
+  // Ctrl-C or a closed terminal stops reading; the run goes on.
+  for (const signal of ['SIGINT', 'SIGHUP'] as const) process.once(signal, () => stopReading.abort());
   const collected = { id: run.id, stdout: '', stderr: '' };
   try {
     for await (const chunk of run.streamLogs({

@@ -37,10 +37,15 @@ export interface RunCommandOptions {
   json?: boolean;
 }
 
+/** The signals that stop an attached run, with their numbers for the exit code (128 + number). */
+const signalNumbers = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+const stoppingSignals = Object.keys(signalNumbers) as Array<keyof typeof signalNumbers>;
+
 /**
  * `icl run <file> [-- ARGS...]`: runs a script or a Python function, streams its output as it is
  * written, and exits with the program's own exit code, so `icl run` drops into scripts and CI like
- * the program itself would. Ctrl-C cancels the run (the whole process tree) before exiting.
+ * the program itself would. Ctrl-C, SIGTERM and a closed terminal (SIGHUP) cancel the run (the whole
+ * process tree) before exiting.
  */
 export async function runCommand(
   file: string,
@@ -60,15 +65,21 @@ export async function runCommand(
   const stopStarting = new AbortController();
   let run: Run | undefined;
   let interruptedWith: number | undefined;
+  // Ctrl-C, a kill, or the terminal closing (SIGHUP): an attached run ends with the command that
+  // started it, cancelled and recorded so; `--detach` (or nohup) is how a run outlives its terminal.
   const onSignal = (signal: NodeJS.Signals) => {
-    if (interruptedWith !== undefined) process.exit(interruptedWith);
-    interruptedWith = signal === 'SIGINT' ? cancelledExitCode : 128 + 15;
+    if (interruptedWith !== undefined) {
+      // A second Ctrl-C quits at once; a hang-up after an interrupt lets the cancel finish.
+      if (signal !== 'SIGHUP') process.exit(interruptedWith);
+      return;
+    }
+    interruptedWith =
+      signal === 'SIGINT' ? cancelledExitCode : 128 + signalNumbers[signal as keyof typeof signalNumbers];
     stopStarting.abort();
     // Stop the program and everything it started; the log stream then ends and we exit below.
     run?.cancel().catch(() => undefined);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const signal of stoppingSignals) process.on(signal, onSignal);
 
   const progress = new ProgressDisplay(process.stderr, isStyledStream(process.stderr));
   try {

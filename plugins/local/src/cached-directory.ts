@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { isProcessAlive } from './process-group';
+import { isProcessAlive } from './run-processes';
 
 const completeMarker = '.icl-complete';
 

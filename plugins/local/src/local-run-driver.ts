@@ -28,9 +28,9 @@ import type { LocalBackendSettings } from './local-backend-settings';
 import { LocalRunDirectory, type ProcessExit } from './local-run-directory';
 import { prepareNodeModules } from './node-environment';
 import { prepareWorkingDirectory } from './prepare-working-directory';
-import { isProcessAlive, isProcessGroupAlive, stopProcessGroup } from './process-group';
 import { preparePythonEnvironment } from './python-environment';
 import { resolvePythonInterpreter } from './python-interpreter';
+import { areRunProcessesAlive, isProcessAlive, type RunProcesses, stopRunProcesses } from './run-processes';
 import { startSupervisor } from './start-supervisor';
 import { type StartedProcess, superviseRun } from './supervise-run';
 
@@ -38,7 +38,7 @@ import { type StartedProcess, superviseRun } from './supervise-run';
 export interface LocalRunRecord {
   /** The run's directory, where the program writes its output and its supervisor how it ended. */
   directory: string;
-  /** The program's process group, which holds its whole process tree. */
+  /** The program's process group, which holds its process tree (but for children that leave it). */
   processGroupId?: number;
   /** The process that writes how the program ended: the caller for attached runs, a supervisor else. */
   supervisorPid: number;
@@ -128,9 +128,9 @@ export class LocalRunDriver implements RunDriver<LocalRunRecord> {
     const directory = new LocalRunDirectory(record.directory);
     const exit = await readJsonFile<ProcessExit>(directory.exit);
     if (exit) return observationOf(exit, record.startedAt);
-    const { supervisorPid, processGroupId } = record;
-    const supervised = this.#supervised.has(record.directory) || isProcessAlive(supervisorPid);
-    if (supervised || (processGroupId !== undefined && isProcessGroupAlive(processGroupId)))
+    const processes = processesOf(record);
+    const supervised = this.#supervised.has(record.directory) || isProcessAlive(record.supervisorPid);
+    if (supervised || (processes !== undefined && areRunProcessesAlive(processes)))
       return { status: 'running', startedAt: record.startedAt };
     // Look again: the supervisor may have written the exit between the two looks.
     const latest = await readJsonFile<ProcessExit>(directory.exit);
@@ -183,13 +183,13 @@ export class LocalRunDriver implements RunDriver<LocalRunRecord> {
   }
 
   async stop(record: LocalRunRecord): Promise<void> {
-    if (record.processGroupId !== undefined)
-      await stopProcessGroup(record.processGroupId, this.#graceMilliseconds);
+    const processes = processesOf(record);
+    if (processes !== undefined) await stopRunProcesses(processes, this.#graceMilliseconds);
   }
 
   /** The run's output, working directory and result stay for `icl logs`; its GPUs are released. */
   async remove(record: LocalRunRecord): Promise<void> {
-    await releaseGpus(this.#gpuClaimDirectory, path.basename(record.directory));
+    await releaseGpus(this.#gpuClaimDirectory, runIdOf(record));
   }
 
   async endpoints(_record: LocalRunRecord, service: ServiceOptions): Promise<ServiceEndpoint[]> {
@@ -305,4 +305,16 @@ function observationOf(exit: ProcessExit, startedAt: string): RunObservation {
   if (exit.error !== undefined) return { status: 'failed', reason: exit.error, endedAt: exit.endedAt };
   if (exit.timedOut) return { status: 'timed-out', ...times };
   return { status: 'exited', exitCode: exit.exitCode ?? 1, ...times };
+}
+
+/** A run's id: the name of its directory. */
+function runIdOf(record: LocalRunRecord): string {
+  return path.basename(record.directory);
+}
+
+/** How to find a run's processes, once its program has started. */
+function processesOf(record: LocalRunRecord): RunProcesses | undefined {
+  return record.processGroupId === undefined
+    ? undefined
+    : { processGroupId: record.processGroupId, runId: runIdOf(record) };
 }

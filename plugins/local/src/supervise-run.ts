@@ -6,7 +6,7 @@ import { setLongTimeout } from '@icl/core';
 import { releaseGpus } from './gpu-claims';
 import type { LaunchSpecification } from './launch-specification';
 import { LocalRunDirectory, type ProcessExit } from './local-run-directory';
-import { isProcessGroupAlive, stopProcessGroup } from './process-group';
+import { areRunProcessesAlive, stopRunProcesses } from './run-processes';
 
 /** The program's process group and when it started, once it has (undefined when it could not start). */
 export interface StartedProcess {
@@ -18,7 +18,7 @@ export interface StartedProcess {
  * Runs one program to its end and writes how its process ended (`exit.json`). The program gets its own
  * process group (so its whole tree can be stopped) and writes its output straight into the run's log
  * files through inherited descriptors, so no output is lost or reordered even if the supervisor dies.
- * The supervisor stops the program at its timeout, stops what it left in its group, and releases its
+ * The supervisor stops the program at its timeout, stops what it left behind (see `RunProcesses`), and releases its
  * GPUs; the backend kit turns the exit into the run's final state.
  *
  * The supervisor is the calling process for attached runs and a separate Node.js process for detached
@@ -55,7 +55,10 @@ export async function superviseRun(
       // Any duration a user may write (`--timeout 30d`), beyond what one Node.js timer takes.
       cancelTimeout = setLongTimeout(() => {
         timedOut = true;
-        void stopProcessGroup(processGroupId, specification.graceMilliseconds);
+        void stopRunProcesses(
+          { processGroupId, runId: specification.runId },
+          specification.graceMilliseconds,
+        );
       }, specification.timeoutMilliseconds);
     }
   }
@@ -63,10 +66,10 @@ export async function superviseRun(
   const outcome = await exited;
   cancelTimeout?.();
   await Promise.all([stdout.close(), stderr.close()]);
-  // A run's processes end with the run: stop what the program left behind in its group.
-  if (processGroupId !== undefined && isProcessGroupAlive(processGroupId)) {
-    await stopProcessGroup(processGroupId, specification.graceMilliseconds);
-  }
+  // A run's processes end with the run: stop what the program left behind, in its group or not.
+  const processes = processGroupId === undefined ? undefined : { processGroupId, runId: specification.runId };
+  if (processes !== undefined && areRunProcessesAlive(processes))
+    await stopRunProcesses(processes, specification.graceMilliseconds);
   const exit: ProcessExit = { timedOut, endedAt: new Date().toISOString() };
   if (outcome.error) exit.error = `Could not start ${specification.command}: ${outcome.error.message}`;
   else if (outcome.code !== null) exit.exitCode = outcome.code;

@@ -101,6 +101,33 @@ describe('icl run', () => {
     expect(result.stdout).toBe('training\n{"epochs":3,"name":"ada","tags":["x",1]}\n');
   });
 
+  test('parameters the function does not take, or missing ones, are one line naming its parameters, exit 2', async () => {
+    const sandbox = await createSandbox();
+    await writeFile(
+      join(sandbox.work, 'train.py'),
+      'def train(learning_rate: float, epochs: int = 5):\n    print("training")\n    return epochs\n',
+    );
+    const call = (...parameters: string[]) =>
+      sandbox.icl([
+        'run',
+        'train.py',
+        '--function',
+        'train',
+        ...parameters.flatMap((value) => ['--param', value]),
+      ]);
+    const unknown = await call('learning_rate=0.1', 'lr=3');
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toBe(
+      "icl: train() cannot be called with learning_rate, lr: got an unexpected keyword argument 'lr'; its parameters: learning_rate: float, epochs: int = 5\n",
+    );
+    expect(unknown.exitCode).toBe(2);
+    const missing = await call('epochs=2');
+    expect(missing.stderr).toBe(
+      "icl: train() cannot be called with epochs: missing a required argument: 'learning_rate'; its parameters: learning_rate: float, epochs: int = 5\n",
+    );
+    expect(missing.exitCode).toBe(2);
+  });
+
   test('a --param that starts like JSON but is not, or a repeated one, is one line and exit 2; nothing runs', async () => {
     const sandbox = await createSandbox();
     await writeFile(join(sandbox.work, 'train.py'), 'def train(values):\n    return values\n');

@@ -1,3 +1,4 @@
+import { setLongInterval } from '@icl/core';
 import { kubernetesErrorMessage } from '@icl/plugin-kubernetes';
 import type { KubernetesListObject, V1Deployment } from '@kubernetes/client-node';
 import type { AllocationSolver } from './allocation-solver';
@@ -43,7 +44,7 @@ export class InfernoController {
   readonly #optimizers: ResourceInformer<InfernoResource>;
   readonly #deployments: ResourceInformer<V1Deployment>;
   readonly #dataInformers = new Map<InfernoKind, ResourceInformer<InfernoResource>>();
-  #periodTimer: NodeJS.Timeout | undefined;
+  #stopPeriod: (() => void) | undefined;
   #stopped = false;
   /** Every optimization this replica ran, oldest first. */
   readonly optimizations: OptimizationReport[] = [];
@@ -150,11 +151,15 @@ export class InfernoController {
     if (this.#elector) this.#elector.start();
     else this.#startedLeading();
     if (this.settings.periodMilliseconds > 0) {
-      this.#periodTimer = setInterval(() => {
-        if (!this.isLeader()) return;
-        for (const optimizer of this.#optimizers.list()) this.#queue.add(periodKey(optimizer));
-      }, this.settings.periodMilliseconds);
-      this.#periodTimer.unref();
+      // Any period a user may write (`--period 30d`), beyond what one Node.js timer takes.
+      this.#stopPeriod = setLongInterval(
+        () => {
+          if (!this.isLeader()) return;
+          for (const optimizer of this.#optimizers.list()) this.#queue.add(periodKey(optimizer));
+        },
+        this.settings.periodMilliseconds,
+        { keepAlive: false },
+      );
     }
   }
 
@@ -162,7 +167,7 @@ export class InfernoController {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
-    clearInterval(this.#periodTimer);
+    this.#stopPeriod?.();
     await this.#queue.stop();
     await this.#elector?.stop();
     const informers = [this.#optimizers, this.#deployments, ...this.#dataInformers.values()];

@@ -1,3 +1,4 @@
+import { setLongInterval } from '@icl/core';
 import { kubernetesErrorMessage } from '@icl/plugin-kubernetes';
 import {
   type Informer,
@@ -41,7 +42,7 @@ export class ResourceInformer<T extends KubernetesObject> {
   #failures = 0;
   #synced = false;
   #restartTimer: NodeJS.Timeout | undefined;
-  #resyncTimer: NodeJS.Timeout | undefined;
+  #stopResync: (() => void) | undefined;
 
   constructor(options: ResourceInformerOptions<T>) {
     this.#options = options;
@@ -65,10 +66,13 @@ export class ResourceInformer<T extends KubernetesObject> {
     this.#stopped = false;
     await this.#startInformer();
     if (this.#options.resyncMilliseconds > 0) {
-      this.#resyncTimer = setInterval(() => {
-        for (const object of this.#informer.list()) this.#deliver('resync', object);
-      }, this.#options.resyncMilliseconds);
-      this.#resyncTimer.unref();
+      this.#stopResync = setLongInterval(
+        () => {
+          for (const object of this.#informer.list()) this.#deliver('resync', object);
+        },
+        this.#options.resyncMilliseconds,
+        { keepAlive: false },
+      );
     }
   }
 
@@ -85,7 +89,7 @@ export class ResourceInformer<T extends KubernetesObject> {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#restartTimer);
-    clearInterval(this.#resyncTimer);
+    this.#stopResync?.();
     await this.#informer.stop();
   }
 

@@ -198,5 +198,12 @@ describe('the controller answers an Optimizer that asks (spec.optimize: true)', 
     expect(await versions()).toBe(before);
     const events = await api.core.listNamespacedEvent({ namespace, fieldSelector: 'reason=Optimized' });
     expect(events.items).toHaveLength(2);
+    await stopTestController(third.controller);
+
+    // A period longer than one Node.js timer takes (30 days) waits, rather than firing every millisecond.
+    const monthly = await startTestController(namespace, { period: '30d' });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(monthly.controller.optimizations.filter((report) => report.trigger === 'period')).toEqual([]);
+    await stopTestController(monthly.controller);
   });
 });

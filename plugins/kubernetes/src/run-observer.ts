@@ -1,3 +1,4 @@
+import { setLongTimeout } from '@icl/core';
 import type { V1Deployment, V1Job, V1Pod } from '@kubernetes/client-node';
 import { kubernetesStatusCode } from './kubernetes-api-error';
 import type { KubernetesConnection } from './kubernetes-connection';
@@ -57,7 +58,7 @@ export class RunObserver {
       let workload: V1Job | V1Deployment | undefined;
       const pods = new Map<string, V1Pod>();
       const streams: AbortController[] = [];
-      let timer: NodeJS.Timeout | undefined;
+      let cancelReconsider: (() => void) | undefined;
       let finished = false;
       let deciding = Promise.resolve();
       let generation = 0;
@@ -65,7 +66,7 @@ export class RunObserver {
       const finish = (error?: unknown) => {
         if (finished) return;
         finished = true;
-        clearTimeout(timer);
+        cancelReconsider?.();
         signal.removeEventListener('abort', onAbort);
         for (const stream of streams.splice(0)) stream.abort();
         if (error === undefined) resolve();
@@ -77,13 +78,14 @@ export class RunObserver {
       const reconsider = () => {
         deciding = deciding.then(async () => {
           if (finished) return;
-          clearTimeout(timer);
+          cancelReconsider?.();
           try {
             const observed: ObservedRun = { pods: [...pods.values()], ...(workload ? { workload } : {}) };
             const verdict = await decide(observed);
             if (verdict.done) return finish();
             if (verdict.reconsiderAt !== undefined) {
-              timer = setTimeout(reconsider, Math.max(0, verdict.reconsiderAt - Date.now()) + 50);
+              // A deadline may be a user's timeout of any length (`--timeout 30d`).
+              cancelReconsider = setLongTimeout(reconsider, verdict.reconsiderAt - Date.now() + 50);
             }
           } catch (error) {
             finish(error);

@@ -241,21 +241,21 @@ export class ProviderDaemon {
       replicas: [],
       eventSequence: 0,
     };
-    // The poll loop and a tenant's first request may both take the lease: check and act in one write, and
-    // only the one that took it records it.
+    // The poll loop and tenants' first requests may all take the lease at once: check and act in one
+    // write, which also records the lease's creation, so only one takes it and no one sees it without.
     const took = await this.store.write(() => {
       if (this.store.leases.get(lease.id)) return false;
       this.store.leases.put(lease.id, taken);
       if (bid) this.store.bids.put(lease.orderId, { ...bid, state: 'won' });
+      this.store.recordEvent(lease.id, {
+        type: 'lease-created',
+        message: `Lease ${lease.id} won at ${lease.price.amount} ${lease.price.denom}/hour.`,
+      });
       return true;
     });
-    if (!took) return this.store.leases.get(lease.id)!;
-    await this.store.addEvent(lease.id, {
-      type: 'lease-created',
-      message: `Lease ${lease.id} won at ${lease.price.amount} ${lease.price.denom}/hour.`,
-    });
-    this.#scheduleExpiry(taken);
-    return taken;
+    const recorded = this.store.leases.get(lease.id)!;
+    if (took) this.#scheduleExpiry(recorded);
+    return recorded;
   }
 
   /** The lease for a tenant's request: it must exist here or at the order book, and be the signer's. */

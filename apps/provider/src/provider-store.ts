@@ -84,15 +84,21 @@ export class ProviderStore {
 
   /** Records an event of a lease, in order. */
   async addEvent(leaseId: string, event: Omit<LeaseEventRecord, 'sequence' | 'time'>): Promise<void> {
-    await this.write(() => {
-      const lease = this.leases.get(leaseId);
-      const sequence = (lease?.eventSequence ?? 0) + 1;
-      if (lease) this.leases.put(leaseId, { ...lease, eventSequence: sequence });
-      this.events.put(`${leaseId}/${String(sequence).padStart(8, '0')}`, {
-        sequence,
-        time: new Date().toISOString(),
-        ...event,
-      });
+    await this.write(() => this.recordEvent(leaseId, event));
+  }
+
+  /**
+   * Records an event of a lease inside a {@link write} under way, so it lands in the same transaction
+   * as the change it tells of.
+   */
+  recordEvent(leaseId: string, event: Omit<LeaseEventRecord, 'sequence' | 'time'>): void {
+    const lease = this.leases.get(leaseId);
+    const sequence = (lease?.eventSequence ?? 0) + 1;
+    if (lease) this.leases.put(leaseId, { ...lease, eventSequence: sequence });
+    this.events.put(`${leaseId}/${String(sequence).padStart(8, '0')}`, {
+      sequence,
+      time: new Date().toISOString(),
+      ...event,
     });
   }
 

@@ -246,6 +246,30 @@ describe('a marketplace of three providers on loopback', () => {
     await expect(fetch(uri!, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
   });
 
+  it('takes a lease once when its tenant and the poll loop reach it together: one lease-created event', async () => {
+    const order = (await readDeployManifest(manifestFile)).orders[0]!;
+    const { groupSpec, manifestGroup: _manifestGroup, ...matching } = order;
+    const placed = await market.orderBook.placeOrder({
+      deployment: 'race',
+      specification: { ...matching, durationSeconds: order.durationSeconds!, groupSpec },
+    });
+    const west = running.get('west')!.address;
+    const bid = await eventually(
+      async () => (await market.orderBook.bids(placed.id)).find((candidate) => candidate.provider === west),
+      "west's bid",
+    );
+    const lease = await market.orderBook.createLease(bid.id);
+    // Twenty requests of the tenant at once, each finding the lease new, while the provider's poll
+    // loop finds it at the order book too.
+    const provider = new ProviderClient(lease.providerUri, market.key);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => provider.events(lease.id)));
+    for (const events of answers) expect(events.map((event) => event.type)).toContain('lease-created');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const events = await provider.events(lease.id);
+    expect(events.filter((event) => event.type === 'lease-created')).toHaveLength(1);
+    await market.closeLease(lease.id);
+  });
+
   it('fails a manifest no provider can satisfy, with each provider and its reason', async () => {
     await writeFile(path.join(root, 'l40s.yaml'), deployManifest(['l40s']));
     const attempt = market.deploy(await readDeployManifest(path.join(root, 'l40s.yaml')));

@@ -1,10 +1,11 @@
-import { createHash, verify } from 'node:crypto';
+import { createHash, randomBytes, verify } from 'node:crypto';
 import { addressOfPublicKey, type MarketplaceKey, publicKeyObject } from './marketplace-key';
 
 /** Header names of a signed request. */
 export const signatureHeaders = {
   publicKey: 'x-icl-public-key',
   timestamp: 'x-icl-timestamp',
+  nonce: 'x-icl-nonce',
   signature: 'x-icl-signature',
 } as const;
 
@@ -12,18 +13,20 @@ export const signatureHeaders = {
 export const replayWindowMilliseconds = 30_000;
 
 /**
- * What a signature covers: the method, the path with its query, the time, and the SHA-256 of the
- * body. A signed request cannot be moved to another path, changed, or replayed after the window; a
- * replay inside the window is refused by the {@link ReplayGuard}.
+ * What a signature covers: the method, the path with its query, the time, a nonce, and the SHA-256 of
+ * the body. A signed request cannot be moved to another path, changed, or replayed after the window; a
+ * replay inside the window is refused by the {@link ReplayGuard}. The nonce makes two identical requests
+ * sent in the same millisecond (Ed25519 signatures are deterministic) two signatures, not a replay.
  */
 export function signedText(
   method: string,
   pathWithQuery: string,
   timestamp: string,
+  nonce: string,
   body: Uint8Array | string,
 ): string {
   const bodyHash = createHash('sha256').update(body).digest('hex');
-  return `ICL-MARKETPLACE-V1\n${method.toUpperCase()}\n${pathWithQuery}\n${timestamp}\n${bodyHash}`;
+  return `ICL-MARKETPLACE-V2\n${method.toUpperCase()}\n${pathWithQuery}\n${timestamp}\n${nonce}\n${bodyHash}`;
 }
 
 /** The headers that sign a request with `key`. */
@@ -35,10 +38,12 @@ export function signRequest(
   now = Date.now(),
 ): Record<string, string> {
   const timestamp = String(now);
+  const nonce = randomBytes(16).toString('hex');
   return {
     [signatureHeaders.publicKey]: key.publicKey,
     [signatureHeaders.timestamp]: timestamp,
-    [signatureHeaders.signature]: key.sign(signedText(method, pathWithQuery, timestamp, body)),
+    [signatureHeaders.nonce]: nonce,
+    [signatureHeaders.signature]: key.sign(signedText(method, pathWithQuery, timestamp, nonce, body)),
   };
 }
 
@@ -80,11 +85,12 @@ export function verifyRequestSignature(
 ): SignatureCheck {
   const publicKey = request.header(signatureHeaders.publicKey);
   const timestamp = request.header(signatureHeaders.timestamp);
+  const nonce = request.header(signatureHeaders.nonce);
   const signature = request.header(signatureHeaders.signature);
-  if (!publicKey || !timestamp || !signature) {
+  if (!publicKey || !timestamp || !nonce || !signature) {
     return {
       valid: false,
-      reason: 'the request is not signed (x-icl-public-key, x-icl-timestamp, x-icl-signature)',
+      reason: 'the request is not signed (x-icl-public-key, x-icl-timestamp, x-icl-nonce, x-icl-signature)',
     };
   }
   const time = Number(timestamp);
@@ -98,7 +104,7 @@ export function verifyRequestSignature(
   try {
     valid = verify(
       null,
-      Buffer.from(signedText(request.method, request.pathWithQuery, timestamp, request.body)),
+      Buffer.from(signedText(request.method, request.pathWithQuery, timestamp, nonce, request.body)),
       publicKeyObject(publicKey),
       Buffer.from(signature, 'base64url'),
     );

@@ -59,6 +59,25 @@ describe('signed requests', () => {
     });
   });
 
+  it('accept two identical requests signed in the same millisecond: each has its own nonce', () => {
+    const key = generateMarketplaceKey();
+    const now = 1_750_000_000_000;
+    const guard = new ReplayGuard();
+    const first = signRequest(key, 'GET', '/leases/l-1/events', '', now);
+    const second = signRequest(key, 'GET', '/leases/l-1/events', '', now);
+    expect(first['x-icl-signature']).not.toBe(second['x-icl-signature']);
+    for (const headers of [first, second])
+      expect(verifyRequestSignature(request(headers, 'GET', '/leases/l-1/events', ''), guard, now)).toEqual({
+        valid: true,
+        address: key.address,
+      });
+    // The nonce is signed: another one does not fit the signature.
+    const moved = { ...first, 'x-icl-nonce': second['x-icl-nonce']! };
+    expect(
+      verifyRequestSignature(request(moved, 'GET', '/leases/l-1/events', ''), new ReplayGuard(), now),
+    ).toEqual({ valid: false, reason: 'the signature does not match the request' });
+  });
+
   it('derives an address from the public key that another key cannot claim', () => {
     const key = generateMarketplaceKey();
     const other = generateMarketplaceKey();

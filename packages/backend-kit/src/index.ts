@@ -22,6 +22,7 @@ export { createRunBackend, type RunBackendContext } from './create-run-backend';
 export { type EndedObservation, endedRunState, type FunctionResult, hasEnded } from './ended-run-state';
 export { defaultBackendContext, type IclDirectories, resolveIclDirectories } from './icl-directories';
 export { LogDecoder } from './log-decoder';
+export { type NvidiaSmiGpu, nvidiaSmiGpuQuery, parseNvidiaSmiGpus } from './nvidia-smi-gpus';
 export { pythonFunctionBootstrap } from './python-function-bootstrap';
 export { readJsonFile } from './read-json-file';
 export { type OutputBytes, RunDirectory } from './run-directory';

@@ -1,13 +1,10 @@
-import type { InventoryGpu } from '@icl/core';
+import { type NvidiaSmiGpu, nvidiaSmiGpuQuery, parseNvidiaSmiGpus } from '@icl/backend-kit';
 import type Dockerode from 'dockerode';
 import { iclLabels } from './container-specification';
 import { demultiplexedOutput } from './demultiplexed-output';
 
 /** A GPU of the daemon's machine, with the UUID Docker device requests accept. */
-export interface ProbedGpu extends InventoryGpu {
-  /** The device's UUID (`GPU-…`). */
-  uuid: string;
-}
+export type ProbedGpu = NvidiaSmiGpu;
 
 /**
  * The GPUs of the daemon's machine, as `nvidia-smi` reports them from inside a short-lived container
@@ -19,7 +16,7 @@ export async function probeGpus(docker: Dockerode, image: string): Promise<Probe
   const container = await docker.createContainer({
     Image: image,
     Entrypoint: [],
-    Cmd: ['nvidia-smi', '--query-gpu=index,uuid,name,memory.total', '--format=csv,noheader,nounits'],
+    Cmd: ['nvidia-smi', ...nvidiaSmiGpuQuery],
     Labels: { [iclLabels.managed]: 'true' },
     HostConfig: {
       DeviceRequests: [{ Driver: 'nvidia', Count: -1, Capabilities: [['gpu', 'utility']] }],
@@ -42,18 +39,4 @@ export async function probeGpus(docker: Dockerode, image: string): Promise<Probe
   } finally {
     await container.remove({ force: true }).catch(() => {});
   }
-}
-
-/** Parses `nvidia-smi --query-gpu=index,uuid,name,memory.total --format=csv,noheader,nounits`. */
-export function parseNvidiaSmiGpus(output: string): ProbedGpu[] {
-  return output
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .map((line) => {
-      const [index = '', uuid = '', model = '', memoryMebibytes = '0'] = line
-        .split(',')
-        .map((field) => field.trim());
-      return { id: index, uuid, model, memoryBytes: Number(memoryMebibytes) * 2 ** 20 };
-    });
 }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { nvidiaSmiGpuQuery, parseNvidiaSmiGpus } from '@icl/backend-kit';
 import type { InventoryGpu } from '@icl/core';
 
 /**
@@ -17,19 +18,9 @@ export function hasGpuDriver(nvidiaSmi: string | undefined): boolean {
 export async function readGpuInventory(nvidiaSmi: string | undefined): Promise<InventoryGpu[]> {
   if (!hasGpuDriver(nvidiaSmi)) return [];
   const output = await new Promise<string>((resolve, reject) => {
-    execFile(
-      nvidiaSmi ?? 'nvidia-smi',
-      ['--query-gpu=index,name,memory.total', '--format=csv,noheader,nounits'],
-      { timeout: 10_000 },
-      (error, stdout) => (error ? reject(error) : resolve(stdout)),
+    execFile(nvidiaSmi ?? 'nvidia-smi', [...nvidiaSmiGpuQuery], { timeout: 10_000 }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
     );
   });
-  return output
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .map((line) => {
-      const [index = '', model = '', memoryMebibytes = '0'] = line.split(',').map((field) => field.trim());
-      return { id: index, model, memoryBytes: Number(memoryMebibytes) * 2 ** 20 };
-    });
+  return parseNvidiaSmiGpus(output).map(({ id, model, memoryBytes }) => ({ id, model, memoryBytes }));
 }

@@ -9,7 +9,7 @@ import { createTemporaryRoot, runRequest, writeProgram } from './helpers';
 // in the format the real one prints for `--format=csv,noheader,nounits`.
 const fakeNvidiaSmi = `#!/bin/sh
 case "$*" in
-  *--query-gpu=index,name,memory.total*) printf '0, NVIDIA A100-SXM4-80GB, 81920\\n1, NVIDIA A100-SXM4-80GB, 81920\\n2, NVIDIA L4, 23034\\n' ;;
+  *--query-gpu=index,uuid,name,memory.total*) printf '0, GPU-0a, NVIDIA A100-SXM4-80GB, 81920\\n1, GPU-1a, NVIDIA A100-SXM4-80GB, 81920\\n2, GPU-2a, NVIDIA L4, 23034\\n' ;;
   *) echo "unexpected arguments: $*" >&2; exit 9 ;;
 esac
 `;

@@ -6,5 +6,14 @@
  * @param {unknown} value
  */
 export function exportLine(name, value) {
-  return `export ${name}='${String(value).replaceAll("'", "'\\''")}'`;
+  return `export ${name}=${shellQuote(String(value))}`;
+}
+
+/**
+ * One word quoted for a POSIX shell: single quotes, with each single quote written as `'\\''`.
+ *
+ * @param {string} word
+ */
+export function shellQuote(word) {
+  return `'${word.replaceAll("'", "'\\''")}'`;
 }

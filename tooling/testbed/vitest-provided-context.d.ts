@@ -11,5 +11,24 @@ declare module 'vitest' {
     dockerBaseImage: string;
     /** The Kubernetes testbed's kubeconfig file (context icl-testbed, an admin token). */
     kubeconfig: string;
+    /** The SSH testbed's hosts (python, gpu, bare), the identity file they accept and a known_hosts file. */
+    sshTestbed: {
+      hosts: Array<{
+        name: 'python' | 'gpu' | 'bare';
+        address: string;
+        port: number;
+        user: string;
+        python: boolean;
+        namespace: string;
+        link: string;
+        hostKeyFile: string;
+        fingerprint: string;
+        knownHostsLine: string;
+        pidFile: string;
+      }>;
+      identityFile: string;
+      knownHostsFile: string;
+      startedByUs: boolean;
+    };
   }
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { mkdir, symlink } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,17 @@ describe('the README, as written', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^Hello from ICL! Python \d+\.\d+\.\d+ on Linux\.$/m);
     expect(result.exitCode).toBe(0);
+  });
+
+  it("finds the icl that the setup command linked onto the PATH, this checkout's CLI", async () => {
+    const found = await collect(
+      spawn('sh', ['-c', 'command -v icl'], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env }),
+    );
+    expect(found.stdout.trim(), 'no icl on the PATH: run bash tooling/setup.sh').not.toBe('');
+    expect(
+      realpathSync(found.stdout.trim()),
+      `${found.stdout.trim()} is another checkout's CLI: run bash tooling/setup.sh in this one`,
+    ).toBe(realpathSync(binPath));
   });
 
   it('plans the example stack from its own directory, with icl and with pnpm icl', async () => {

@@ -30,4 +30,5 @@ export type { RunDriver, RunObservation, RunSubmitContext } from './run-driver';
 export type { StopRequest } from './stop-request';
 export { temporaryName } from './temporary-name';
 export { type Readiness, type ReadinessCheck, waitForServiceReadiness } from './wait-for-service-readiness';
+export { shipsFolders, type WorkspaceEntry, workspaceEntries } from './workspace-entries';
 export { writeFileAtomically } from './write-file-atomically';

@@ -1,6 +1,13 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { type ContainerCommand, containerCommand, type RunDriver, resultPath } from '@icl/backend-kit';
+import {
+  type ContainerCommand,
+  containerCommand,
+  type RunDriver,
+  resultPath,
+  shipsFolders,
+  workspaceEntries,
+} from '@icl/backend-kit';
 import {
   type BackendCapabilitiesV1,
   type Inventory,
@@ -25,7 +32,6 @@ import { StagedFiles } from './staged-files';
 import { createTarArchive, preloadTarArchive, readFirstTarFile } from './tar-archive';
 import { timeoutCommand } from './timeout-command';
 import { unseenFilesError } from './unseen-files-error';
-import { shipsFolders, workspaceArchiveEntries } from './workspace-archive';
 
 /** What the driver records about a run when it creates its container. */
 export interface DockerRunRecord {
@@ -86,7 +92,7 @@ export function createDockerRunDriver(
 
     async submit(request, { directory, onProgress, signal }) {
       const command = containerCommand(request.program);
-      const entries = await workspaceArchiveEntries(request);
+      const entries = await workspaceEntries(request);
       const setting = settings.shipFiles ?? 'auto';
       const circumstances = {
         setting,

@@ -1,13 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import type { WorkspaceEntry } from '@icl/backend-kit';
 import type tar from 'tar-stream';
 
 /** One entry of an archive to create: a folder, a symbolic link, or a file from memory or from disk. */
-export type TarEntry =
-  | { type: 'directory'; name: string; mode: number }
-  | { type: 'symlink'; name: string; target: string }
-  | { type: 'file'; name: string; mode: number; content: Buffer }
-  | { type: 'file'; name: string; mode: number; source: string; size: number };
+/** An entry of an archive: what a run ships (see `workspaceEntries`). */
+export type TarEntry = WorkspaceEntry;
 
 /**
  * A tar archive of `entries`, as a stream, for the Docker API (build contexts, files copied into

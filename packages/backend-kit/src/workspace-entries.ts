@@ -1,12 +1,22 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { iclPath, workspacePath } from '@icl/backend-kit';
 import { InvalidArgumentError, type RunRequestV1 } from '@icl/core';
-import type { TarEntry } from './tar-archive';
+import { iclPath, workspacePath } from './container-paths';
 
 /**
- * What a run ships into its container, as entries of one archive extracted at `/` before the
- * container starts: a copy of the program file in `/workspace` (so editing it does not change a run in
+ * One thing a run ships, named by its path relative to `/` in a container (`workspace/train.py`,
+ * `icl/parameters.json`, `data/input.csv` for an absolute destination): a folder, a link, or a file
+ * given by its content or by where it is on this machine (streamed, never read whole).
+ */
+export type WorkspaceEntry =
+  | { type: 'directory'; name: string; mode: number }
+  | { type: 'symlink'; name: string; target: string }
+  | { type: 'file'; name: string; mode: number; content: Buffer }
+  | { type: 'file'; name: string; mode: number; source: string; size: number };
+
+/**
+ * What a run ships to where it runs, the same for every backend (a container's archive extracted at
+ * `/`, an SSH host's run directory): a copy of the program file in `/workspace` (so editing it does not change a run in
  * progress), the runtime's files and folders at their destinations (relative ones under `/workspace`,
  * absolute ones where they say), and the keyword parameters of a function program in `/icl`.
  *
@@ -15,8 +25,8 @@ import type { TarEntry } from './tar-archive';
  *
  * @throws InvalidArgumentError for a file that does not exist or a destination that is not a path.
  */
-export async function workspaceArchiveEntries(request: RunRequestV1): Promise<TarEntry[]> {
-  const entries: TarEntry[] = [{ type: 'directory', name: 'workspace', mode: 0o777 }];
+export async function workspaceEntries(request: RunRequestV1): Promise<WorkspaceEntry[]> {
+  const entries: WorkspaceEntry[] = [{ type: 'directory', name: 'workspace', mode: 0o777 }];
   const program = request.program;
   if (program.kind !== 'command') {
     entries.push(
@@ -45,7 +55,7 @@ export async function workspaceArchiveEntries(request: RunRequestV1): Promise<Ta
  * Whether the entries ship a folder (or something in one), rather than only files into the working
  * directory, `/icl` and absolute destinations.
  */
-export function shipsFolders(entries: readonly TarEntry[]): boolean {
+export function shipsFolders(entries: readonly WorkspaceEntry[]): boolean {
   const iclName = iclPath.slice(1);
   const workspaceName = workspacePath.slice(1);
   return entries.some(
@@ -67,7 +77,7 @@ function archivePath(destination: string): string {
 }
 
 /** Entries for one file, or for a folder and everything in it, keeping modes and symbolic links. */
-async function entriesFor(source: string, name: string, argument: string): Promise<TarEntry[]> {
+async function entriesFor(source: string, name: string, argument: string): Promise<WorkspaceEntry[]> {
   let stats: Awaited<ReturnType<typeof fs.lstat>>;
   try {
     stats = await fs.lstat(source);
@@ -87,7 +97,7 @@ async function entriesFor(source: string, name: string, argument: string): Promi
     return [{ type: 'file', name, mode: stats.mode & 0o7777, source, size: stats.size }];
   }
   if (!stats.isDirectory()) return [];
-  const entries: TarEntry[] = [{ type: 'directory', name, mode: stats.mode & 0o7777 }];
+  const entries: WorkspaceEntry[] = [{ type: 'directory', name, mode: stats.mode & 0o7777 }];
   const children = await fs.readdir(source, { withFileTypes: true });
   children.sort((left, right) => left.name.localeCompare(right.name));
   for (const child of children) {

@@ -1,0 +1,162 @@
+/**
+ * The shell code that runs on an SSH host (POSIX `sh`, so any Linux host with busybox or coreutils
+ * does): it supervises a run there, independently of the connection that started it.
+ *
+ * A run's processes carry its id in their environment (`ICL_RUN_ID`), which a child keeps even when it
+ * starts its own session (`setsid`, Python's `start_new_session=True`); `/proc/<pid>/environ` shows it,
+ * so stopping a run stops every such process and nothing else. The supervisor itself does not carry it.
+ */
+const runProcesses = `
+run_processes() {
+  for entry in /proc/[0-9]*; do
+    tr '\\000' '\\n' < "$entry/environ" 2>/dev/null | grep -qx "ICL_RUN_ID=$id" && echo "\${entry#/proc/}"
+  done
+}
+stop_run() {
+  pids=$(run_processes)
+  [ -z "$pids" ] && return 0
+  kill -TERM $pids 2>/dev/null
+  waited=0
+  while [ "$waited" -lt $((grace * 10)) ]; do
+    sleep 0.1
+    pids=$(run_processes)
+    [ -z "$pids" ] && return 0
+    waited=$((waited + 1))
+  done
+  kill -KILL $(run_processes) 2>/dev/null
+  return 0
+}
+`;
+
+/**
+ * GPU claims shared by every ICL user of the host: a folder per GPU index under a sticky world-writable
+ * folder, made with `mkdir` (atomic), holding the claiming supervisor's pid. A claim whose process is
+ * gone is stale and taken over.
+ */
+const gpuClaims = `
+claims=/tmp/icl-gpu-claims
+claim_gpus() {
+  taken=""
+  [ "\${count:-0}" -gt 0 ] || return 0
+  mkdir -p "$claims" 2>/dev/null && chmod 1777 "$claims" 2>/dev/null
+  for gpu in $(echo "$candidates" | tr ',' ' '); do
+    [ "$(echo $taken | wc -w)" -ge "$count" ] && break
+    claim="$claims/$gpu"
+    if ! mkdir "$claim" 2>/dev/null; then
+      holder=$(cat "$claim/pid" 2>/dev/null)
+      [ -n "$holder" ] && [ ! -d "/proc/$holder" ] || continue
+      rm -rf "$claim" 2>/dev/null
+      mkdir "$claim" 2>/dev/null || continue
+    fi
+    echo $$ > "$claim/pid"
+    echo "$id" > "$claim/run"
+    taken="$taken $gpu"
+  done
+  if [ "$(echo $taken | wc -w)" -lt "$count" ]; then
+    release_gpus
+    return 1
+  fi
+  CUDA_VISIBLE_DEVICES=$(echo $taken | tr ' ' ',')
+  export CUDA_VISIBLE_DEVICES
+  return 0
+}
+release_gpus() {
+  for gpu in $taken; do rm -rf "$claims/$gpu"; done
+}
+`;
+
+/** Prints the GPU indices other runs hold on the host now, one a line. */
+export const busyGpusScript = `
+for claim in /tmp/icl-gpu-claims/*; do
+  [ -d "$claim" ] || continue
+  holder=$(cat "$claim/pid" 2>/dev/null)
+  if [ -z "$holder" ] || [ -d "/proc/$holder" ]; then echo "\${claim##*/}"; fi
+done
+`;
+
+/**
+ * Started detached (its own session, no terminal) with `$1` the run's directory relative to the home,
+ * `$2` the run id, `$3` the timeout in seconds (empty for none), `$4` the grace period in seconds, `$5`
+ * the GPU indices it may claim (comma-separated) and `$6` how many. It claims its GPUs (or writes
+ * `gpus-busy` and ends when another run took them first), runs `command` (which exports the environment and deletes itself) from `workspace/` with its output
+ * appended to `stdout.log` and `stderr.log`, stops the program at its timeout, stops what it left
+ * behind once it ends, and writes `exit.json` (exit code, whether it timed out, start and end times)
+ * atomically. The connection may drop at any time: nothing here depends on it.
+ */
+export const superviseScript = `
+run="$1"; id="$2"; timeout="$3"; grace="$4"; candidates="$5"; count="$6"
+${runProcesses}
+${gpuClaims}
+now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+cd "$HOME/$run" || exit 1
+if ! claim_gpus; then : > gpus-busy; exit 0; fi
+[ -n "$CUDA_VISIBLE_DEVICES" ] && echo "$CUDA_VISIBLE_DEVICES" > gpus
+now > started-at
+echo $$ > supervisor.pid
+cd workspace
+sh ../command >> ../stdout.log 2>> ../stderr.log < /dev/null &
+program=$!
+cd ..
+echo "$program" > program.pid
+watcher=
+if [ -n "$timeout" ]; then
+  (
+    trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+    sleep "$timeout" & sleeper=$!
+    wait "$sleeper" || exit 0
+    : > timed-out
+    stop_run
+  ) &
+  watcher=$!
+fi
+wait "$program"
+code=$?
+[ -n "$watcher" ] && kill "$watcher" 2>/dev/null
+stop_run
+release_gpus
+timed=false
+[ -f timed-out ] && timed=true
+printf '{"exitCode":%d,"timedOut":%s,"startedAt":"%s","endedAt":"%s"}\\n' "$code" "$timed" "$(cat started-at)" "$(now)" > exit.json.tmp
+mv exit.json.tmp exit.json
+`;
+
+/**
+ * Starts the supervisor detached from the connection: `$1` the supervise script, `$2`… its arguments.
+ * `setsid` where the host has it (every Linux), `nohup` elsewhere; either way no terminal, and its
+ * output goes to the run's `supervisor.log`. Prints `started` and the claimed GPUs once the program has
+ * started, or `gpus-busy` when its GPUs were taken first.
+ */
+export const launchScript = `
+script="$1"; shift
+run="$1"
+cd "$HOME" || exit 1
+if command -v setsid > /dev/null 2>&1; then detach=setsid; else detach=nohup; fi
+$detach sh -c "$script" icl-supervisor "$@" < /dev/null > "$run/supervisor.log" 2>&1 &
+tries=0
+while [ ! -f "$run/program.pid" ] && [ ! -f "$run/gpus-busy" ] && [ "$tries" -lt 200 ]; do
+  sleep 0.05
+  tries=$((tries + 1))
+done
+if [ -f "$run/program.pid" ]; then echo started; cat "$run/gpus" 2>/dev/null; fi
+[ -f "$run/gpus-busy" ] && echo gpus-busy
+`;
+
+/** Stops every process of run `$2` (directory `$1`), SIGTERM then SIGKILL after `$3` seconds. */
+export const stopScript = `
+run="$1"; id="$2"; grace="$3"
+${runProcesses}
+stop_run
+`;
+
+/**
+ * One look at run directory `$1`: `gone`; `ended` and `exit.json`; `running` and the start time;
+ * `starting`; or `lost` (the supervisor is gone and wrote no end: the host restarted, or it was killed).
+ */
+export const observeScript = `
+cd "$HOME/$1" 2>/dev/null || { echo gone; exit 0; }
+if [ -f exit.json ]; then echo ended; cat exit.json; exit 0; fi
+if [ -f supervisor.pid ] && kill -0 "$(cat supervisor.pid)" 2>/dev/null; then echo running; cat started-at 2>/dev/null; exit 0; fi
+if [ -f exit.json ]; then echo ended; cat exit.json; exit 0; fi
+if [ ! -f supervisor.pid ]; then echo starting; exit 0; fi
+echo lost
+`;

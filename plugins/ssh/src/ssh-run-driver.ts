@@ -1,0 +1,393 @@
+import path from 'node:path';
+import { programCommand, type RunDriver, workspaceEntries } from '@icl/backend-kit';
+import {
+  type BackendCapabilitiesV1,
+  BackendUnavailableError,
+  gpuMemoryBytes,
+  gpuModelMatches,
+  type Inventory,
+  ResourceUnavailableError,
+  type RunRequestV1,
+  RuntimeBuildError,
+  UnsupportedCapabilityError,
+} from '@icl/core';
+import { HostFiles } from './host-files';
+import { inventoryScript, parseHostInventory } from './host-inventory';
+import { busyGpusScript, launchScript, observeScript, stopScript, superviseScript } from './host-supervisor';
+import type { SshBackendSettings } from './ssh-backend-settings';
+import { type SshConnections, shellQuote } from './ssh-connections';
+import type { SshHost } from './ssh-host';
+
+/** What the driver records about a run: the host it went to and its directory there. */
+export interface SshRunRecord {
+  /** The host, as the infrastructure names it. */
+  host: string;
+  /** The run's directory on the host, relative to the login's home (`.icl/runs/<runId>`). */
+  directory: string;
+  runId: string;
+}
+
+const capabilities: BackendCapabilitiesV1 = {
+  gpus: true,
+  files: true,
+  pythonFunctions: true,
+  timeout: true,
+};
+
+/** An exit in the run's `exit.json` on the host. */
+interface HostExit {
+  exitCode: number;
+  timedOut: boolean;
+  startedAt: string;
+  endedAt: string;
+}
+
+/**
+ * Programs on SSH hosts, as a run driver. Each run has a directory on its host (`~/.icl/runs/<runId>`)
+ * with a copy of the program and its files (shipped over SFTP), its output, and a small shell
+ * supervisor started in its own session, so the run goes on whatever happens to the connection; the
+ * supervisor enforces the timeout and writes how the program ended. Runtimes with pip packages are
+ * venvs on the host, built once per runtime hash and reused.
+ */
+export function createSshRunDriver(
+  settings: SshBackendSettings,
+  hosts: () => Promise<SshHost[]>,
+  connections: SshConnections,
+): RunDriver<SshRunRecord> {
+  const base = settings.hostDirectory ?? '.icl';
+  const python = settings.python ?? 'python3';
+  const grace = settings.graceSeconds ?? 5;
+  const hostOf = async (name: string) => {
+    const found = (await hosts()).find((host) => host.name === name);
+    if (!found)
+      throw new BackendUnavailableError({
+        backendName: 'ssh',
+        message: `The run was on host ${name}, which this infrastructure no longer lists.`,
+        hint: "Add the host back to the infrastructure's settings to follow or cancel the run.",
+      });
+    return found;
+  };
+
+  return {
+    name: 'ssh',
+    capabilities,
+    enforcesTimeouts: true,
+
+    async inventory(): Promise<Inventory> {
+      const nodes = await Promise.all(
+        (await hosts()).map(async (host) => {
+          const result = await connections.run(host, inventoryScript);
+          return parseHostInventory(host.name, result.stdout);
+        }),
+      );
+      return { nodes };
+    },
+
+    async submit(request, { onProgress, signal }) {
+      const placements = await placementsFor(request);
+      for (const placement of placements) {
+        const record = await submitOn(placement, request, onProgress, signal);
+        if (record) return record;
+      }
+      throw new ResourceUnavailableError({
+        resource: describeGpuRequest(request.resources.gpu!),
+        message: `Other runs took the free GPUs of ${placements.map((placement) => placement.host.name).join(', ')} first.`,
+        hint: 'Run again when they are free (icl runs shows what runs), or ask for fewer GPUs.',
+        isRetryable: true,
+      });
+    },
+
+    async observe(record) {
+      const host = await hostOf(record.host);
+      const result = await connections.run(host, observeScript, [record.directory]);
+      const [status, ...rest] = result.stdout.trim().split('\n');
+      if (status === 'gone') return { status: 'gone' };
+      if (status === 'starting') return { status: 'pending' };
+      if (status === 'running') return { status: 'running', ...(rest[0] ? { startedAt: rest[0] } : {}) };
+      if (status === 'ended') {
+        const exit = JSON.parse(rest.join('\n')) as HostExit;
+        const times = { startedAt: exit.startedAt, endedAt: exit.endedAt };
+        return exit.timedOut
+          ? { status: 'timed-out', ...times }
+          : { status: 'exited', exitCode: exit.exitCode, ...times };
+      }
+      return {
+        status: 'failed',
+        reason: `The supervisor of this run on ${host.name} ended without recording the program's end (the host restarted, or it was killed).`,
+      };
+    },
+
+    async *readOutput(record, { follow, signal }) {
+      const host = await hostOf(record.host);
+      const offsets = { stdout: 0, stderr: 0 };
+      while (!signal.aborted) {
+        const ended = !follow || (await this.observe(record)).status !== 'running';
+        const files = new HostFiles(await connections.sftp(host));
+        let progressed = false;
+        for (const stream of ['stdout', 'stderr'] as const) {
+          const bytes = await files.readFrom(
+            path.posix.join(record.directory, `${stream}.log`),
+            offsets[stream],
+          );
+          if (bytes && bytes.length > 0) {
+            offsets[stream] += bytes.length;
+            progressed = true;
+            yield { stream, bytes };
+          }
+        }
+        if (ended && !progressed) return;
+        if (!progressed) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    },
+
+    async readResult(record) {
+      const host = await hostOf(record.host);
+      const files = new HostFiles(await connections.sftp(host));
+      return (await files.readFrom(path.posix.join(record.directory, 'icl', 'result.json'), 0))?.toString(
+        'utf8',
+      );
+    },
+
+    async stop(record) {
+      const host = await hostOf(record.host);
+      await connections.run(host, stopScript, [record.directory, record.runId, String(grace)]);
+    },
+
+    async remove(record) {
+      await removeDirectory(await hostOf(record.host), record.directory);
+    },
+
+    close: () => connections.close(),
+  };
+
+  /**
+   * Prepares and starts a run on one host: its directory, its venv, its files, then the supervisor.
+   * Undefined when the supervisor found its GPUs taken by another run first (nothing is left then).
+   */
+  async function submitOn(
+    placement: Placement,
+    request: RunRequestV1,
+    onProgress: Parameters<RunDriver['submit']>[1]['onProgress'],
+    signal: AbortSignal | undefined,
+  ): Promise<SshRunRecord | undefined> {
+    const host = placement.host;
+    const directory = path.posix.join(base, 'runs', request.runId);
+    const prepared = await connections.run(
+      host,
+      `mkdir -p "$HOME/$1/workspace" "$HOME/$1/icl" && echo "$HOME" && { command -v "$2" || echo no-python; }`,
+      [directory, python],
+    );
+    if (prepared.code !== 0)
+      throw new BackendUnavailableError({
+        backendName: 'ssh',
+        message: `Cannot create the run's directory on ${host.name}: ${prepared.stderr.trim()}`,
+        hint: 'Check that the login can write to its home on the host.',
+      });
+    const [home = '', pythonPath = 'no-python'] = prepared.stdout.trim().split('\n');
+    const command = programCommand(request.program, {
+      workspace: path.posix.join(home, directory, 'workspace'),
+      icl: path.posix.join(home, directory, 'icl'),
+    });
+    const needsPython = command.runsPython || (request.runtime.dependencies?.pip?.length ?? 0) > 0;
+    if (needsPython && pythonPath === 'no-python') {
+      await removeDirectory(host, directory);
+      throw new BackendUnavailableError({
+        backendName: 'ssh',
+        message: `${host.name} has no ${python}, which this run needs.`,
+        hint: `Install Python 3 on the host (sudo apt-get install python3 python3-venv), or set the ssh backend setting python to its path.`,
+      });
+    }
+    try {
+      const venv = await prepareVenv(host, request, home, onProgress, signal);
+      const files = new HostFiles(await connections.sftp(host));
+      await files.ship(await workspaceEntries(request), directory);
+      await files.write(
+        path.posix.join(directory, 'command'),
+        commandFile(request, command.argv, venv ?? undefined),
+        0o600,
+      );
+      signal?.throwIfAborted();
+      const timeoutSeconds =
+        request.timeoutMilliseconds === undefined
+          ? ''
+          : String(Math.max(0.001, request.timeoutMilliseconds / 1000));
+      const launched = await connections.run(host, launchScript, [
+        superviseScript,
+        directory,
+        request.runId,
+        timeoutSeconds,
+        String(grace),
+        placement.candidates.join(','),
+        String(request.resources.gpu?.count ?? 0),
+      ]);
+      if (launched.stdout.includes('gpus-busy')) {
+        await removeDirectory(host, directory);
+        return undefined;
+      }
+      if (!launched.stdout.includes('started'))
+        throw new BackendUnavailableError({
+          backendName: 'ssh',
+          message: `The run's supervisor did not start on ${host.name}: ${launched.stderr.trim() || 'no answer'}`,
+          hint: `See ~/${directory}/supervisor.log on the host.`,
+        });
+    } catch (error) {
+      await removeDirectory(host, directory).catch(() => undefined);
+      throw error;
+    }
+    return { host: host.name, directory, runId: request.runId };
+  }
+
+  /**
+   * Where a run may go, in order: the first host for a run without GPUs; for one with GPUs, each host
+   * with enough free GPUs of the model asked for, with those GPUs' indices.
+   *
+   * @throws ResourceUnavailableError naming each host and its GPUs when none fits.
+   */
+  async function placementsFor(request: RunRequestV1): Promise<Placement[]> {
+    const all = await hosts();
+    const gpu = request.resources.gpu;
+    if (!gpu) return [{ host: all[0]!, candidates: [] }];
+    const minimumMemory = gpuMemoryBytes(gpu);
+    const looks = await Promise.all(
+      all.map(async (host) => {
+        try {
+          const [inventory, busy] = await Promise.all([
+            connections.run(host, inventoryScript),
+            connections.run(host, busyGpusScript),
+          ]);
+          const node = parseHostInventory(host.name, inventory.stdout);
+          const taken = new Set(busy.stdout.split('\n').filter(Boolean));
+          const suitable = node.gpus.filter(
+            (device) =>
+              (!gpu.model || gpuModelMatches(device.model, gpu.model)) && device.memoryBytes >= minimumMemory,
+          );
+          const free = suitable.filter((device) => !taken.has(device.id));
+          return { host, node, suitable, free, taken };
+        } catch (error) {
+          return { host, error: error as Error };
+        }
+      }),
+    );
+    const placements = looks
+      .filter((look) => 'free' in look && look.free!.length >= gpu.count)
+      .map((look) => ({
+        host: look.host,
+        candidates: (look as { free: { id: string }[] }).free.map((device) => device.id),
+      }));
+    if (placements.length > 0) return placements;
+    const wanted = describeGpuRequest(gpu);
+    const reasons = looks.map((look) => {
+      if ('error' in look) return `${look.host.name} is unreachable (${look.error!.message})`;
+      const { node, suitable, free } = look;
+      if (node!.gpus.length === 0) return `${look.host.name} has no GPU (${node!.labels?.gpus ?? 'none'})`;
+      const models = describeModels(node!.gpus);
+      return suitable!.length < gpu.count
+        ? `${look.host.name} has ${models}`
+        : `${look.host.name} has ${models}, ${suitable!.length - free!.length} of them in use`;
+    });
+    throw new ResourceUnavailableError({
+      resource: wanted,
+      message: `No host of this infrastructure has ${wanted} free: ${reasons.join('; ')}.`,
+      hint: 'Ask for GPUs a host has (--gpus MODEL:COUNT), wait for runs holding them to end, or add a host.',
+      isRetryable: looks.some((look) => 'suitable' in look && look.suitable!.length >= gpu.count),
+    });
+  }
+
+  async function removeDirectory(host: SshHost, directory: string): Promise<void> {
+    await connections.run(host, 'rm -rf "$HOME/$1"', [directory]);
+  }
+
+  /**
+   * The venv of a runtime with pip packages, built on the host once per runtime hash (in a temporary
+   * folder renamed when complete, so a build cut short is never used) and reused; undefined without.
+   */
+  async function prepareVenv(
+    host: SshHost,
+    request: RunRequestV1,
+    home: string,
+    onProgress: Parameters<RunDriver['submit']>[1]['onProgress'],
+    signal: AbortSignal | undefined,
+  ): Promise<string | undefined> {
+    const packages = request.runtime.dependencies?.pip ?? [];
+    if (
+      (request.runtime.dependencies?.npm?.length ?? 0) > 0 ||
+      (request.runtime.dependencies?.apt?.length ?? 0) > 0
+    )
+      throw new UnsupportedCapabilityError({
+        backendName: 'ssh',
+        capability: 'runtime',
+        message:
+          'The ssh backend installs pip packages into a venv on the host; it does not install npm or apt packages.',
+        hint: 'Install them on the host yourself, or list Python packages under pip.',
+      });
+    if (packages.length === 0) return undefined;
+    const venv = path.posix.join(home, base, 'venvs', request.runtimeHash);
+    const exists = await connections.run(host, 'test -x "$1/bin/python"', [venv]);
+    if (exists.code === 0) {
+      onProgress?.({
+        phase: 'runtime',
+        message: `Reusing the venv on ${host.name}`,
+        done: true,
+        reused: true,
+      });
+      return venv;
+    }
+    signal?.throwIfAborted();
+    onProgress?.({
+      phase: 'runtime',
+      message: `Building a venv on ${host.name} with ${packages.join(', ')}`,
+    });
+    const built = await connections.run(
+      host,
+      `rm -rf "$1.tmp" && "$2" -m venv "$1.tmp" && "$1.tmp/bin/python" -m pip install --disable-pip-version-check -q "$@" 2>&1 && mv "$1.tmp" "$1"`.replace(
+        '"$@"',
+        packages.map((_, index) => `"$${index + 3}"`).join(' '),
+      ),
+      [venv, python, ...packages],
+    );
+    onProgress?.({ phase: 'runtime', message: `Built the venv on ${host.name}`, done: true });
+    if (built.code !== 0) {
+      throw new RuntimeBuildError({
+        runtimeHash: request.runtimeHash,
+        message: `Building the venv on ${host.name} failed: ${(built.stdout + built.stderr).trim().split('\n').slice(-5).join(' ')}`,
+        hint: 'Check the package names and versions, and that the host reaches the package index.',
+      });
+    }
+    return venv;
+  }
+}
+
+/**
+ * The `command` file the supervisor runs: it deletes itself (it holds the environment, which may have
+ * secrets), exports the run's environment and id, puts the venv first on the PATH, and execs the program.
+ */
+function commandFile(request: RunRequestV1, argv: readonly string[], venv: string | undefined): string {
+  const environment = { ...request.environment, ICL_RUN_ID: request.runId, PYTHONUNBUFFERED: '1' };
+  return [
+    'rm -f "$0"',
+    ...Object.entries(environment).map(([name, value]) => `export ${name}=${shellQuote(value)}`),
+    ...(venv
+      ? [`export VIRTUAL_ENV=${shellQuote(venv)}`, `export PATH=${shellQuote(`${venv}/bin`)}:"$PATH"`]
+      : []),
+    `exec ${argv.map(shellQuote).join(' ')}`,
+    '',
+  ].join('\n');
+}
+
+/** Where {@link placementsFor} says a run may go: a host, and the GPUs it may claim there. */
+interface Placement {
+  readonly host: SshHost;
+  readonly candidates: readonly string[];
+}
+
+/** `2 × H100`, `1 GPU`: a GPU request in a message. */
+function describeGpuRequest(gpu: { count: number; model?: string }): string {
+  return `${gpu.count} × ${gpu.model ?? 'GPU'}`;
+}
+
+/** `2 × NVIDIA H100 80GB HBM3`, models grouped. */
+function describeModels(gpus: readonly { model: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const gpu of gpus) counts.set(gpu.model, (counts.get(gpu.model) ?? 0) + 1);
+  return [...counts].map(([model, count]) => `${count} × ${model}`).join(' and ');
+}

@@ -1,0 +1,75 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createSshBackend } from '../src/index';
+import { runRequest } from './run-request';
+import { hostSettings, testHost } from './testbed-hosts';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'icl-ssh-hosts-'));
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+function backendFor(name: 'python' | 'gpu' | 'bare') {
+  return createSshBackend(hostSettings(name), {
+    stateDirectory: path.join(root, 'state'),
+    cacheDirectory: path.join(root, 'cache'),
+  });
+}
+
+describe('what each host has', () => {
+  test('the GPU host lists its two H100s from nvidia-smi; a host without nvidia-smi says so', async () => {
+    const gpu = backendFor('gpu');
+    const python = backendFor('python');
+    try {
+      const [gpuNode] = (await gpu.inventory()).nodes;
+      expect(gpuNode?.gpus).toEqual([
+        { id: '0', model: 'NVIDIA H100 80GB HBM3', memoryBytes: 81559 * 2 ** 20 },
+        { id: '1', model: 'NVIDIA H100 80GB HBM3', memoryBytes: 81559 * 2 ** 20 },
+      ]);
+      expect(gpuNode?.cpus).toBeGreaterThan(0);
+      expect(gpuNode?.memoryBytes).toBeGreaterThan(2 ** 30);
+      const [plainNode] = (await python.inventory()).nodes;
+      expect(plainNode?.gpus).toEqual([]);
+      expect(plainNode?.labels?.gpus).toBe('none (no nvidia-smi on the host)');
+    } finally {
+      await gpu.close?.();
+      await python.close?.();
+    }
+  });
+
+  test('a Python program on a host without Python is refused in one line naming the host; nothing is left', async () => {
+    const bare = backendFor('bare');
+    const script = path.join(root, 'hello.py');
+    await writeFile(script, 'print("hello")\n');
+    try {
+      const error = (await bare
+        .startRun(runRequest({ kind: 'script', path: script }))
+        .catch((thrown: unknown) => thrown)) as Error & { hint: string };
+      expect(error.message).toBe(
+        `${testHost('bare').user}@${testHost('bare').address} has no python3, which this run needs.`,
+      );
+      expect(error.hint).toContain('sudo apt-get install python3 python3-venv');
+    } finally {
+      await bare.close?.();
+    }
+  });
+
+  test('a shell program runs on the host without Python', async () => {
+    const bare = backendFor('bare');
+    const script = path.join(root, 'hello.sh');
+    await writeFile(script, 'echo "hello from $(uname -s)"\n');
+    try {
+      const handle = await bare.startRun(runRequest({ kind: 'script', path: script }));
+      const state = await bare.waitForRun(handle);
+      expect(state.status, state.reason).toBe('succeeded');
+      let output = '';
+      for await (const chunk of bare.readLogs(handle)) output += chunk.text;
+      expect(output).toBe('hello from Linux\n');
+    } finally {
+      await bare.close?.();
+    }
+  });
+});

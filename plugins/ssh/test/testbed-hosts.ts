@@ -1,0 +1,28 @@
+/// <reference path="../../../tooling/testbed/vitest-provided-context.d.ts" />
+import { inject } from 'vitest';
+import type { SshBackendSettings } from '../src/index';
+
+/** The SSH testbed's hosts (see tooling/testbed/ssh-testbed.mjs), started by the global setup. */
+export const testbed = inject('sshTestbed');
+
+/** One host of the testbed: `python`, `gpu` (two stand-in H100s) or `bare` (no Python). */
+export function testHost(name: 'python' | 'gpu' | 'bare') {
+  const host = testbed.hosts.find((candidate) => candidate.name === name);
+  if (!host) throw new Error(`The SSH testbed has no host ${name}.`);
+  return host;
+}
+
+/** Settings that reach a testbed host with its key checked against the testbed's known_hosts. */
+export function hostSettings(
+  name: 'python' | 'gpu' | 'bare',
+  extra: Partial<SshBackendSettings> = {},
+): SshBackendSettings {
+  const host = testHost(name);
+  return {
+    host: `${host.user}@${host.address}`,
+    identityFile: testbed.identityFile,
+    knownHostsFile: testbed.knownHostsFile,
+    graceSeconds: 2,
+    ...extra,
+  };
+}

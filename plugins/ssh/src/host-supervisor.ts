@@ -8,9 +8,7 @@
  */
 const runProcesses = `
 run_processes() {
-  for entry in /proc/[0-9]*; do
-    tr '\\000' '\\n' < "$entry/environ" 2>/dev/null | grep -qx "ICL_RUN_ID=$id" && echo "\${entry#/proc/}"
-  done
+  grep -lzx "ICL_RUN_ID=$id" /proc/[0-9]*/environ 2>/dev/null | sed 's#^/proc/##; s#/environ$##'
 }
 stop_run() {
   pids=$(run_processes)
@@ -159,4 +157,20 @@ if [ -f supervisor.pid ] && kill -0 "$(cat supervisor.pid)" 2>/dev/null; then ec
 if [ -f exit.json ]; then echo ended; cat exit.json; exit 0; fi
 if [ ! -f supervisor.pid ]; then echo starting; exit 0; fi
 echo lost
+`;
+
+/**
+ * Returns as soon as run directory `$1` changes (its end written, or its output sizes no longer `$2`
+ * and `$3` bytes; `-` for only the end), or after `$4` checks 25 ms apart: following a run costs one round trip per change,
+ * not one per fixed interval.
+ */
+export const waitScript = `
+cd "$HOME/$1" 2>/dev/null || exit 0
+checks=0
+while [ "$checks" -lt "$4" ]; do
+  [ -f exit.json ] && exit 0
+  [ "$2" = - ] || [ "$(stat -c %s stdout.log stderr.log 2>/dev/null | tr '\\n' ' ')" = "$2 $3 " ] || exit 0
+  sleep 0.025
+  checks=$((checks + 1))
+done
 `;

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { connect as connectSocket, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { BackendUnavailableError } from '@icl/core';
@@ -127,14 +128,16 @@ export class SshConnections {
     let recorded = false;
     const privateKey = await firstReadable(host.identityFiles);
     const connection = new NodeSSH();
+    const timeout = (this.#settings.connectTimeoutSeconds ?? 10) * 1000;
     try {
       await connection.connect({
+        sock: await openSocket(host, timeout),
         host: host.hostname,
         port: host.port,
         username: host.user,
         ...(privateKey ? { privateKey } : {}),
         ...(process.env.SSH_AUTH_SOCK ? { agent: process.env.SSH_AUTH_SOCK } : {}),
-        readyTimeout: (this.#settings.connectTimeoutSeconds ?? 10) * 1000,
+        readyTimeout: timeout,
         keepaliveInterval: 5000,
         keepaliveCountMax: 3,
         ...(types.length > 0
@@ -172,6 +175,26 @@ export class SshConnections {
 /** Quotes one word for a POSIX shell. */
 export function shellQuote(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The TCP connection to a host's sshd, with Nagle's algorithm off: SSH sends many small packets that
+ * wait on each other's replies, and with it on each waited about 40 ms for a delayed ACK (a round trip
+ * of 43 ms instead of 0.7 ms on a local link). Gives up after `timeout` milliseconds.
+ */
+function openSocket(host: SshHost, timeout: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connectSocket({ host: host.hostname, port: host.port, noDelay: true });
+    socket.setTimeout(timeout, () =>
+      socket.destroy(new Error(`no answer within ${Math.round(timeout / 1000)} s`)),
+    );
+    socket.once('error', reject);
+    socket.once('connect', () => {
+      socket.setTimeout(0);
+      socket.off('error', reject);
+      resolve(socket);
+    });
+  });
 }
 
 function connectionKey(host: SshHost): string {

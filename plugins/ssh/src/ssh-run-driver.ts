@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { programCommand, type RunDriver, workspaceEntries } from '@icl/backend-kit';
+import { abortable, programCommand, type RunDriver, workspaceEntries } from '@icl/backend-kit';
 import {
   type BackendCapabilitiesV1,
   BackendUnavailableError,
@@ -13,7 +13,14 @@ import {
 } from '@icl/core';
 import { HostFiles } from './host-files';
 import { inventoryScript, parseHostInventory } from './host-inventory';
-import { busyGpusScript, launchScript, observeScript, stopScript, superviseScript } from './host-supervisor';
+import {
+  busyGpusScript,
+  launchScript,
+  observeScript,
+  stopScript,
+  superviseScript,
+  waitScript,
+} from './host-supervisor';
 import type { SshBackendSettings } from './ssh-backend-settings';
 import { type SshConnections, shellQuote } from './ssh-connections';
 import type { SshHost } from './ssh-host';
@@ -117,6 +124,15 @@ export function createSshRunDriver(
       };
     },
 
+    async waitForChange(record, signal) {
+      if (signal.aborted) return;
+      const host = await hostOf(record.host);
+      // The end, or 2 s; an abort returns at once (the host's check ends by itself).
+      await abortable(connections.run(host, waitScript, [record.directory, '-', '-', '80']), signal).catch(
+        () => undefined,
+      );
+    },
+
     async *readOutput(record, { follow, signal }) {
       const host = await hostOf(record.host);
       const offsets = { stdout: 0, stderr: 0 };
@@ -136,7 +152,14 @@ export function createSshRunDriver(
           }
         }
         if (ended && !progressed) return;
-        if (!progressed) await new Promise((resolve) => setTimeout(resolve, 200));
+        // Until the host sees more output or the end (at most 2 s, then look again).
+        if (!progressed)
+          await connections.run(host, waitScript, [
+            record.directory,
+            String(offsets.stdout),
+            String(offsets.stderr),
+            '80',
+          ]);
       }
     },
 

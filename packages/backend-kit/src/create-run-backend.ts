@@ -1,7 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type BackendCapabilitiesV1,
+  BackendUnavailableError,
   type BackendV1,
   InvalidArgumentError,
   type InventoryV1,
@@ -47,6 +49,8 @@ interface KitRunRecord<DriverRecord> {
 
 const defaultReadinessTimeout = 60_000;
 const pollMilliseconds = 200;
+/** How often a run whose place is out of reach is looked at again while waiting for it. */
+const unreachableRetryMilliseconds = 2000;
 /** How long the kit reads a run's remaining output when it records the end. */
 const outputAllowance = 120_000;
 
@@ -180,7 +184,14 @@ class RunBackend<DriverRecord> implements BackendV1 {
     const final = await directory.readFinalState();
     if (final) return final;
     const record = await directory.requireRecord(handle.runId, this.name);
-    const observation = await this.#observe(directory, record);
+    let observation: RunObservation;
+    try {
+      observation = await this.#observe(directory, record);
+    } catch (error) {
+      // The place is out of reach (a host that dropped off): the run may go on there; say so.
+      if (!BackendUnavailableError.isInstance(error)) throw error;
+      return { status: 'unreachable', reason: error.message };
+    }
     if (hasEnded(observation)) return this.#recordEnd(handle, directory, record, observation);
     if (observation.status === 'pending')
       return { status: 'pending', ...(observation.reason ? { reason: observation.reason } : {}) };
@@ -239,7 +250,8 @@ class RunBackend<DriverRecord> implements BackendV1 {
         continue;
       }
       const record = await directory.requireRecord(handle.runId, this.name);
-      const observation = await this.#observe(directory, record);
+      const observation = await this.#observeWhenReachable(directory, record, signal);
+      if (observation === undefined) continue;
       if (hasEnded(observation)) return this.#recordEnd(handle, directory, record, observation);
       await this.#waitForChange(record, observation, signal);
     }
@@ -302,6 +314,25 @@ class RunBackend<DriverRecord> implements BackendV1 {
       reason: `Stopped after the timeout of ${record.timeoutMilliseconds} ms.`,
     });
     return this.#stop(directory, record);
+  }
+
+  /**
+   * One look at the run, as {@link #observe}; when the place is out of reach (a host that dropped off),
+   * waits a while and resolves undefined, so a waiter looks again until it answers: the run may well go
+   * on there meanwhile.
+   */
+  async #observeWhenReachable(
+    directory: RunDirectory<KitRunRecord<DriverRecord>>,
+    record: KitRunRecord<DriverRecord>,
+    signal: AbortSignal,
+  ): Promise<RunObservation | undefined> {
+    try {
+      return await this.#observe(directory, record);
+    } catch (error) {
+      if (!BackendUnavailableError.isInstance(error)) throw error;
+      await sleep(unreachableRetryMilliseconds, undefined, { signal });
+      return undefined;
+    }
   }
 
   /** When the kit stops the run for its timeout: never, when the place enforces timeouts itself. */
@@ -377,7 +408,8 @@ class RunBackend<DriverRecord> implements BackendV1 {
     const signal = this.#closing.signal;
     const ended = (async () => {
       for (;;) {
-        const observation = await this.#observe(directory, record);
+        const observation = await this.#observeWhenReachable(directory, record, signal);
+        if (observation === undefined) continue;
         if (hasEnded(observation)) return this.#recordEnd(handle, directory, record, observation);
         await this.#waitForChange(record, observation, signal);
       }
@@ -422,19 +454,25 @@ class RunBackend<DriverRecord> implements BackendV1 {
     await directory.writeRecord(record);
     if (!endpoints) return fail(`The service exited before it answered on ${what}.`);
     const checked = endpoints.find((endpoint) => endpoint.port === port);
-    if (checked) {
-      const url = new URL(checked.url);
-      const readiness = await waitForServiceReadiness({
-        address: url.hostname.replace(/^\[|\]$/g, ''),
-        port: Number(url.port),
-        ...(service.readiness?.path === undefined ? {} : { path: service.readiness.path }),
-        timeoutMilliseconds: Math.max(0, timeout - (Date.now() - startedWaiting)),
-        isRunning: async () => !hasEnded(await this.#driver.observe(record.driver)),
-        ...(signal ? { signal } : {}),
-      });
-      if (!readiness.ready)
-        return fail(readiness.exited ? `The service exited before it answered on ${what}.` : notAnswering);
-    }
+    // No endpoint for the port to check: the service ended before its port could be reached (a
+    // container that exited has no published ports), or the port is not reachable from here.
+    if (!checked)
+      return fail(
+        hasEnded(await this.#driver.observe(record.driver))
+          ? `The service exited before it answered on ${what}.`
+          : `The service's port ${port} cannot be reached from this machine, so it was stopped.`,
+      );
+    const url = new URL(checked.url);
+    const readiness = await waitForServiceReadiness({
+      address: url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(url.port),
+      ...(service.readiness?.path === undefined ? {} : { path: service.readiness.path }),
+      timeoutMilliseconds: Math.max(0, timeout - (Date.now() - startedWaiting)),
+      isRunning: async () => !hasEnded(await this.#driver.observe(record.driver)),
+      ...(signal ? { signal } : {}),
+    });
+    if (!readiness.ready)
+      return fail(readiness.exited ? `The service exited before it answered on ${what}.` : notAnswering);
     record.endpoints = endpoints;
     await directory.writeRecord(record);
   }

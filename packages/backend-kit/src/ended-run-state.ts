@@ -32,8 +32,12 @@ export function endedRunState(
   context: { backendName: string; timeoutMilliseconds?: number },
 ): RunStateV1 {
   const startedAt = observation.status === 'gone' ? undefined : observation.startedAt;
-  const endedAt =
+  const reportedEnd =
     (observation.status === 'gone' ? undefined : observation.endedAt) ?? new Date().toISOString();
+  // A place may stamp a program that ends at once as ending a moment before it started (Docker takes
+  // the end from the exit event and the start from when it finished starting it): never before.
+  const endedAt =
+    startedAt !== undefined && Date.parse(reportedEnd) < Date.parse(startedAt) ? startedAt : reportedEnd;
   const state: RunStateV1 = { status: 'failed', endedAt, ...(startedAt ? { startedAt } : {}) };
   if (stop) {
     // A run ICL failed (a service that exited before it answered) keeps the code it exited with.

@@ -23,6 +23,15 @@ export { type EndedObservation, endedRunState, type FunctionResult, hasEnded } f
 export { defaultBackendContext, type IclDirectories, resolveIclDirectories } from './icl-directories';
 export { LogDecoder } from './log-decoder';
 export { type NvidiaSmiGpu, nvidiaSmiGpuQuery, parseNvidiaSmiGpus } from './nvidia-smi-gpus';
+export {
+  announceForwardedPorts,
+  type ForwardedPorts,
+  type ListeningPorts,
+  listenForPorts,
+  type PortForwarderStart,
+  startPortForwarder,
+  stopPortForwarder,
+} from './port-forwarder';
 export { pythonFunctionBootstrap } from './python-function-bootstrap';
 export { readJsonFile } from './read-json-file';
 export { type OutputBytes, RunDirectory } from './run-directory';

@@ -76,7 +76,9 @@ export interface RunDriver<RunRecord = JsonObject> {
 
   /**
    * One look at the run where it runs. Cheap; called often. `gone` when the place has no trace of it
-   * any more (removed by someone else, a host that was reinstalled).
+   * any more (removed by someone else, a host that was reinstalled). Throws `BackendUnavailableError`
+   * when the place cannot be reached right now (a host that dropped off the network): the kit then
+   * reports the run `unreachable` with the error's message, and waiting goes on until the place answers.
    */
   observe(record: RunRecord): Promise<RunObservation>;
 

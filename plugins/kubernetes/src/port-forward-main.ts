@@ -8,8 +8,7 @@
  * It reads its request as JSON on standard input, so a kubeconfig handed over as text never touches the
  * disk or the process list.
  */
-import net from 'node:net';
-import { writeFileAtomically } from '@icl/backend-kit';
+import { announceForwardedPorts, listenForPorts } from '@icl/backend-kit';
 import { isPodReady } from './is-pod-ready';
 import type { KubernetesBackendSettings } from './kubernetes-backend-settings';
 import { KubernetesConnection } from './kubernetes-connection';
@@ -47,35 +46,25 @@ async function main(): Promise<void> {
   const forward = new client.library.PortForward(client.kubeConfig);
   let readyPod: string | undefined;
 
-  const servers = await Promise.all(
-    request.ports.map(
-      (port) =>
-        new Promise<[number, net.Server]>((resolve, reject) => {
-          const server = net.createServer((socket) => {
-            const pod = readyPod;
-            if (!pod) {
-              socket.destroy();
-              return;
-            }
-            socket.on('error', () => socket.destroy());
-            forward.portForward(request.namespace, pod, [port], socket, null, socket).then(
-              (tunnel) => {
-                const webSocket = typeof tunnel === 'function' ? tunnel() : tunnel;
-                if (!webSocket) return socket.destroy();
-                webSocket.on('close', () => socket.end());
-                webSocket.on('error', () => socket.destroy());
-                socket.on('close', () => webSocket.close());
-              },
-              () => socket.destroy(),
-            );
-          });
-          server.once('error', reject);
-          server.listen(0, request.host, () => resolve([port, server]));
-        }),
-    ),
-  );
+  const listening = await listenForPorts(request.host, request.ports, (port, socket) => {
+    const pod = readyPod;
+    if (!pod) {
+      socket.destroy();
+      return;
+    }
+    forward.portForward(request.namespace, pod, [port], socket, null, socket).then(
+      (tunnel) => {
+        const webSocket = typeof tunnel === 'function' ? tunnel() : tunnel;
+        if (!webSocket) return socket.destroy();
+        webSocket.on('close', () => socket.end());
+        webSocket.on('error', () => socket.destroy());
+        socket.on('close', () => webSocket.close());
+      },
+      () => socket.destroy(),
+    );
+  });
   const stop = () => {
-    for (const [, server] of servers) server.close();
+    listening.close();
     connection.close();
     process.exit(0);
   };
@@ -88,15 +77,12 @@ async function main(): Promise<void> {
     name: request.name,
     workload: 'service',
   });
-  let listening = false;
+  let announced = false;
   await observer.watch(async (observed) => {
     readyPod = observed.pods.find(isPodReady)?.metadata?.name;
-    if (!listening) {
-      listening = true;
-      const ports = Object.fromEntries(
-        servers.map(([port, server]) => [String(port), (server.address() as net.AddressInfo).port]),
-      );
-      await writeFileAtomically(request.portsFile, JSON.stringify({ process: process.pid, ports }));
+    if (!announced) {
+      announced = true;
+      await announceForwardedPorts(request.portsFile, listening);
     }
     return { done: observed.workload === undefined };
   }, new AbortController().signal);

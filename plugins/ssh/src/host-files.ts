@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { WorkspaceEntry } from '@icl/backend-kit';
@@ -75,14 +76,25 @@ export class HostFiles {
 
   /**
    * Ships a run's entries (see `workspaceEntries`): `workspace/…` and `icl/…` into the run's directory,
-   * other names (absolute destinations) at `/<name>` on the host.
+   * other names (absolute destinations) at `/<name>` on the host. Files from this machine go through
+   * the host's file cache (`<cache>/<sha256>`): only those it does not have yet cross the network
+   * (`cached` lists the hashes it has, from {@link contentHashes}), and the returned lines
+   * (`<sha256> <mode in octal> <target>`) say which to copy from it into place, which
+   * {@link placeCachedFiles} does on the host.
    */
-  async ship(entries: readonly WorkspaceEntry[], runDirectory: string): Promise<void> {
+  async ship(
+    entries: readonly HashedEntry[],
+    runDirectory: string,
+    cacheDirectory: string,
+    cached: ReadonlySet<string>,
+  ): Promise<string[]> {
     const place = (name: string) =>
       name === 'workspace' || name === 'icl' || name.startsWith('workspace/') || name.startsWith('icl/')
         ? path.posix.join(runDirectory, name)
         : `/${name}`;
     const made = new Set<string>();
+    const fromCache: string[] = [];
+    const uploaded = new Set(cached);
     for (const entry of entries) {
       const target = place(entry.name);
       // A file given a destination in a folder that nothing else ships (`data/input.csv`).
@@ -99,7 +111,63 @@ export class HostFiles {
           this.sftp.symlink(entry.target, target, (error) => (error ? reject(error) : resolve())),
         );
       else if ('content' in entry) await this.write(target, entry.content, entry.mode);
-      else await this.upload(entry.source, target, entry.mode);
+      else {
+        if (!uploaded.has(entry.hash)) {
+          await this.makeDirectory(cacheDirectory);
+          // Runs started at once may send the same file: each its own temporary, renamed into place.
+          const temporary = path.posix.join(cacheDirectory, `${entry.hash}.${randomUUID()}.tmp`);
+          await this.upload(entry.source, temporary, 0o644);
+          await this.rename(temporary, path.posix.join(cacheDirectory, entry.hash));
+          uploaded.add(entry.hash);
+        }
+        fromCache.push(`${entry.hash} ${(entry.mode & 0o7777).toString(8)} ${target}`);
+      }
     }
+    return fromCache;
+  }
+
+  /** Renames a file, replacing the target (the cache's entries are written whole, then renamed). */
+  rename(from: string, to: string): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.sftp.ext_openssh_rename(from, to, (error) =>
+        error ? this.sftp.rename(from, to, (plain) => (plain ? reject(plain) : resolve())) : resolve(),
+      ),
+    );
   }
 }
+
+/** A run's entry, with the SHA-256 of each file that comes from this machine. */
+export type HashedEntry =
+  | Exclude<WorkspaceEntry, { source: string }>
+  | (Extract<WorkspaceEntry, { source: string }> & { hash: string });
+
+/** The entries with the content hash of each file from this machine, read once, streamed. */
+export async function contentHashes(entries: readonly WorkspaceEntry[]): Promise<HashedEntry[]> {
+  return Promise.all(
+    entries.map(async (entry) => {
+      if (entry.type !== 'file' || !('source' in entry)) return entry as HashedEntry;
+      const hash = createHash('sha256');
+      for await (const chunk of createReadStream(entry.source)) hash.update(chunk as Buffer);
+      return { ...entry, hash: hash.digest('hex') };
+    }),
+  );
+}
+
+/** The hashes of the entries' files from this machine. */
+export function hashesOf(entries: readonly HashedEntry[]): string[] {
+  return entries.flatMap((entry) => ('hash' in entry ? [entry.hash] : []));
+}
+
+/**
+ * Shell code that copies cached files into place on the host, from `$cache` (relative to the home)
+ * following the lines `<sha256> <mode> <target>` of the file `$placements`, which it then deletes. It
+ * copies, not links, so a program that changes its files never changes the cache.
+ */
+export const placeCachedFiles = `
+if [ -f "$placements" ]; then
+  while read -r hash mode target; do
+    cp "$HOME/$cache/$hash" "$target.icl-tmp" && chmod "$mode" "$target.icl-tmp" && mv "$target.icl-tmp" "$target" || exit 1
+  done < "$placements"
+  rm -f "$placements"
+fi
+`;

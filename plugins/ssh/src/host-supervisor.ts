@@ -1,3 +1,5 @@
+import { placeCachedFiles } from './host-files';
+
 /**
  * The shell code that runs on an SSH host (POSIX `sh`, so any Linux host with busybox or coreutils
  * does): it supervises a run there, independently of the connection that started it.
@@ -119,15 +121,19 @@ mv exit.json.tmp exit.json
 `;
 
 /**
- * Starts the supervisor detached from the connection: `$1` the supervise script, `$2`… its arguments.
+ * Copies the run's cached files into place (`$1` the host's file cache, see `placeCachedFiles`), then
+ * starts the supervisor detached from the connection: `$2` the supervise script, `$3`… its arguments.
  * `setsid` where the host has it (every Linux), `nohup` elsewhere; either way no terminal, and its
  * output goes to the run's `supervisor.log`. Prints `started` and the claimed GPUs once the program has
  * started, or `gpus-busy` when its GPUs were taken first.
  */
 export const launchScript = `
+cache="$1"; shift
 script="$1"; shift
 run="$1"
+placements="$run/files"
 cd "$HOME" || exit 1
+${placeCachedFiles}
 if command -v setsid > /dev/null 2>&1; then detach=setsid; else detach=nohup; fi
 $detach sh -c "$script" icl-supervisor "$@" < /dev/null > "$run/supervisor.log" 2>&1 &
 tries=0

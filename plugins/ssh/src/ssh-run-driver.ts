@@ -1,5 +1,15 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { abortable, programCommand, type RunDriver, workspaceEntries } from '@icl/backend-kit';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import {
+  abortable,
+  programCommand,
+  type RunDriver,
+  startPortForwarder,
+  stopPortForwarder,
+  workspaceEntries,
+} from '@icl/backend-kit';
 import {
   type BackendCapabilitiesV1,
   BackendUnavailableError,
@@ -11,7 +21,7 @@ import {
   RuntimeBuildError,
   UnsupportedCapabilityError,
 } from '@icl/core';
-import { HostFiles } from './host-files';
+import { contentHashes, type HashedEntry, HostFiles, hashesOf } from './host-files';
 import { inventoryScript, parseHostInventory } from './host-inventory';
 import {
   busyGpusScript,
@@ -24,6 +34,7 @@ import {
 import type { SshBackendSettings } from './ssh-backend-settings';
 import { type SshConnections, shellQuote } from './ssh-connections';
 import type { SshHost } from './ssh-host';
+import type { SshPortForwardRequest } from './ssh-port-forward-main';
 
 /** What the driver records about a run: the host it went to and its directory there. */
 export interface SshRunRecord {
@@ -32,9 +43,14 @@ export interface SshRunRecord {
   /** The run's directory on the host, relative to the login's home (`.icl/runs/<runId>`). */
   directory: string;
   runId: string;
+  /** The run's directory on this machine, where a service's port forwarding keeps its files. */
+  localDirectory: string;
+  /** The process on this machine that forwards a service's ports, once there is one. */
+  portForwardProcess?: number;
 }
 
 const capabilities: BackendCapabilitiesV1 = {
+  services: true,
   gpus: true,
   files: true,
   pythonFunctions: true,
@@ -64,6 +80,7 @@ export function createSshRunDriver(
   const base = settings.hostDirectory ?? '.icl';
   const python = settings.python ?? 'python3';
   const grace = settings.graceSeconds ?? 5;
+  const fileCache = path.posix.join(base, 'files');
   const hostOf = async (name: string) => {
     const found = (await hosts()).find((host) => host.name === name);
     if (!found)
@@ -90,10 +107,11 @@ export function createSshRunDriver(
       return { nodes };
     },
 
-    async submit(request, { onProgress, signal }) {
+    async submit(request, { directory: localDirectory, onProgress, signal }) {
+      const entries = await contentHashes(await workspaceEntries(request));
       const placements = await placementsFor(request);
       for (const placement of placements) {
-        const record = await submitOn(placement, request, onProgress, signal);
+        const record = await submitOn(placement, request, entries, localDirectory, onProgress, signal);
         if (record) return record;
       }
       throw new ResourceUnavailableError({
@@ -137,8 +155,17 @@ export function createSshRunDriver(
       const host = await hostOf(record.host);
       const offsets = { stdout: 0, stderr: 0 };
       while (!signal.aborted) {
-        const ended = !follow || (await this.observe(record)).status !== 'running';
-        const files = new HostFiles(await connections.sftp(host));
+        let ended: boolean;
+        let files: HostFiles;
+        try {
+          ended = !follow || (await this.observe(record)).status !== 'running';
+          files = new HostFiles(await connections.sftp(host));
+        } catch (error) {
+          // The host dropped off: the run goes on there; follow again once it answers.
+          if (!follow || !BackendUnavailableError.isInstance(error)) throw error;
+          await sleep(2000, undefined, { signal }).catch(() => undefined);
+          continue;
+        }
         let progressed = false;
         for (const stream of ['stdout', 'stderr'] as const) {
           const bytes = await files.readFrom(
@@ -154,12 +181,9 @@ export function createSshRunDriver(
         if (ended && !progressed) return;
         // Until the host sees more output or the end (at most 2 s, then look again).
         if (!progressed)
-          await connections.run(host, waitScript, [
-            record.directory,
-            String(offsets.stdout),
-            String(offsets.stderr),
-            '80',
-          ]);
+          await connections
+            .run(host, waitScript, [record.directory, String(offsets.stdout), String(offsets.stderr), '80'])
+            .catch(() => undefined);
       }
     },
 
@@ -172,12 +196,46 @@ export function createSshRunDriver(
     },
 
     async stop(record) {
+      await stopPortForwarder(record.portForwardProcess, forwardEntryName);
       const host = await hostOf(record.host);
       await connections.run(host, stopScript, [record.directory, record.runId, String(grace)]);
     },
 
     async remove(record) {
+      await stopPortForwarder(record.portForwardProcess, forwardEntryName);
       await removeDirectory(await hostOf(record.host), record.directory);
+    },
+
+    async endpoints(record, service, signal) {
+      if ((await this.observe(record)).status !== 'running') return undefined;
+      const host = await hostOf(record.host);
+      const listenHost = service.host ?? '127.0.0.1';
+      const request: Omit<SshPortForwardRequest, 'portsFile'> = {
+        settings: {
+          knownHostsFile: connections.knownHostsFile,
+          ...(settings.connectTimeoutSeconds === undefined
+            ? {}
+            : { connectTimeoutSeconds: settings.connectTimeoutSeconds }),
+        },
+        host,
+        directory: record.directory,
+        ports: service.ports,
+        listenHost,
+      };
+      const forwarded = await startPortForwarder({
+        entry: forwardEntry(),
+        request: { ...request },
+        directory: record.localDirectory,
+        backendName: 'ssh',
+        hint: `Check that sshd on ${host.name} allows TCP forwarding (AllowTcpForwarding yes).`,
+        signal,
+      });
+      record.portForwardProcess = forwarded.process;
+      const shownHost = listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+      return service.ports.map((port) => ({
+        port,
+        url: `http://${shownHost}:${forwarded.ports[String(port)]}`,
+      }));
     },
 
     close: () => connections.close(),
@@ -190,23 +248,27 @@ export function createSshRunDriver(
   async function submitOn(
     placement: Placement,
     request: RunRequestV1,
+    entries: readonly HashedEntry[],
+    localDirectory: string,
     onProgress: Parameters<RunDriver['submit']>[1]['onProgress'],
     signal: AbortSignal | undefined,
   ): Promise<SshRunRecord | undefined> {
     const host = placement.host;
     const directory = path.posix.join(base, 'runs', request.runId);
-    const prepared = await connections.run(
-      host,
-      `mkdir -p "$HOME/$1/workspace" "$HOME/$1/icl" && echo "$HOME" && { command -v "$2" || echo no-python; }`,
-      [directory, python],
-    );
+    const prepared = await connections.run(host, prepareScript, [
+      directory,
+      python,
+      fileCache,
+      ...hashesOf(entries),
+    ]);
     if (prepared.code !== 0)
       throw new BackendUnavailableError({
         backendName: 'ssh',
         message: `Cannot create the run's directory on ${host.name}: ${prepared.stderr.trim()}`,
         hint: 'Check that the login can write to its home on the host.',
       });
-    const [home = '', pythonPath = 'no-python'] = prepared.stdout.trim().split('\n');
+    const [home = '', pythonPath = 'no-python', ...facts] = prepared.stdout.trim().split('\n');
+    const cached = new Set(facts.filter((fact) => fact.startsWith('cached ')).map((fact) => fact.slice(7)));
     const command = programCommand(request.program, {
       workspace: path.posix.join(home, directory, 'workspace'),
       icl: path.posix.join(home, directory, 'icl'),
@@ -223,7 +285,9 @@ export function createSshRunDriver(
     try {
       const venv = await prepareVenv(host, request, home, onProgress, signal);
       const files = new HostFiles(await connections.sftp(host));
-      await files.ship(await workspaceEntries(request), directory);
+      const fromCache = await files.ship(entries, directory, fileCache, cached);
+      if (fromCache.length > 0)
+        await files.write(path.posix.join(directory, 'files'), `${fromCache.join('\n')}\n`);
       await files.write(
         path.posix.join(directory, 'command'),
         commandFile(request, command.argv, venv ?? undefined),
@@ -235,6 +299,7 @@ export function createSshRunDriver(
           ? ''
           : String(Math.max(0.001, request.timeoutMilliseconds / 1000));
       const launched = await connections.run(host, launchScript, [
+        fileCache,
         superviseScript,
         directory,
         request.runId,
@@ -257,7 +322,7 @@ export function createSshRunDriver(
       await removeDirectory(host, directory).catch(() => undefined);
       throw error;
     }
-    return { host: host.name, directory, runId: request.runId };
+    return { host: host.name, directory, runId: request.runId, localDirectory };
   }
 
   /**
@@ -395,6 +460,31 @@ function commandFile(request: RunRequestV1, argv: readonly string[], venv: strin
     `exec ${argv.map(shellQuote).join(' ')}`,
     '',
   ].join('\n');
+}
+
+/**
+ * Prepares a host for a run in one round trip: `$1` the run's directory, `$2` the Python, `$3` the file
+ * cache, `$4`… the hashes of the run's files. Prints the home, the Python's path (or `no-python`), and
+ * `cached <hash>` for each file the cache has.
+ */
+const prepareScript = `
+run="$1"; python="$2"; cache="$3"; shift 3
+mkdir -p "$HOME/$run/workspace" "$HOME/$run/icl" || exit 1
+echo "$HOME"
+command -v "$python" || echo no-python
+for hash in "$@"; do [ -f "$HOME/$cache/$hash" ] && echo "cached $hash"; done
+exit 0
+`;
+
+/** The name of the forwarding process's entry, which marks its command line. */
+const forwardEntryName = 'ssh-port-forward-main';
+
+/** The entry of the forwarding process: next to this module when bundled, else the package's build. */
+function forwardEntry(): string {
+  const beside = fileURLToPath(new URL(`./${forwardEntryName}.js`, import.meta.url));
+  return existsSync(beside)
+    ? beside
+    : fileURLToPath(new URL(`../dist/${forwardEntryName}.js`, import.meta.url));
 }
 
 /** Where {@link placementsFor} says a run may go: a host, and the GPUs it may claim there. */

@@ -42,7 +42,15 @@ describe('a dropped connection loses nothing', () => {
     // The laptop's lid closes: the host is unreachable for 10 s, longer than the program still runs.
     const link = testHost('python').link;
     await run('ip', ['link', 'set', link, 'down']);
-    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    const cutAt = Date.now();
+    // Meanwhile the run is said to be out of reach, with why, within the connect timeout: never `running`.
+    const looking = backend();
+    const meanwhile = await looking.getRunState(handle);
+    await looking.close?.();
+    expect(meanwhile.status).toBe('unreachable');
+    expect(meanwhile.reason).toContain(`Cannot reach ${hostSettings('python').host}`);
+    expect(Date.now() - cutAt).toBeLessThan(6_000);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 10_000 - (Date.now() - cutAt))));
     await run('ip', ['link', 'set', link, 'up']);
 
     const second = backend();

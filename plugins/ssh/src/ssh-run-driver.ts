@@ -108,6 +108,13 @@ export function createSshRunDriver(
     },
 
     async submit(request, { directory: localDirectory, onProgress, signal }) {
+      if (request.runtime.image !== undefined)
+        throw new UnsupportedCapabilityError({
+          backendName: 'ssh',
+          capability: 'runtime',
+          message: `The ssh backend runs programs with the host's own Python (and a venv for pip packages); it does not run the image ${request.runtime.image}.`,
+          hint: "Leave out the image, or run it with the host's Docker daemon: --on docker with DOCKER_HOST=ssh://user@host.",
+        });
       const entries = await contentHashes(await workspaceEntries(request));
       const placements = await placementsFor(request);
       for (const placement of placements) {

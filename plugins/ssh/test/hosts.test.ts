@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createSshBackend } from '../src/index';
 import { runRequest } from './run-request';
-import { hostSettings, testHost } from './testbed-hosts';
+import { hostSettings, testbed, testHost } from './testbed-hosts';
 
 let root: string;
 beforeAll(async () => {
@@ -20,6 +20,26 @@ function backendFor(name: 'python' | 'gpu' | 'bare') {
 }
 
 describe('what each host has', () => {
+  test('--on ssh:<alias> reaches a host through ~/.ssh/config (HostName, User, IdentityFile)', async () => {
+    const python = testHost('python');
+    const config = path.join(root, 'ssh_config');
+    await writeFile(
+      config,
+      `Host lab-python\n  HostName ${python.address}\n  User ${python.user}\n  IdentityFile ${testbed.identityFile}\n`,
+    );
+    const backend = createSshBackend(
+      { target: 'lab-python', sshConfigFile: config, knownHostsFile: testbed.knownHostsFile },
+      { stateDirectory: path.join(root, 'state'), cacheDirectory: path.join(root, 'cache') },
+    );
+    try {
+      const inventory = await backend.inventory();
+      expect(inventory.nodes.map((node) => node.name)).toEqual(['lab-python']);
+      expect(inventory.nodes[0]?.cpus).toBeGreaterThan(0);
+    } finally {
+      await backend.close?.();
+    }
+  });
+
   test('the GPU host lists its two H100s from nvidia-smi; a host without nvidia-smi says so', async () => {
     const gpu = backendFor('gpu');
     const python = backendFor('python');
@@ -54,6 +74,21 @@ describe('what each host has', () => {
       expect(error.hint).toContain('sudo apt-get install python3 python3-venv');
     } finally {
       await bare.close?.();
+    }
+  });
+
+  test('a runtime that names an image is refused before anything starts, pointing at the docker backend', async () => {
+    const python = backendFor('python');
+    const script = path.join(root, 'image.sh');
+    await writeFile(script, 'echo never\n');
+    try {
+      const error = (await python
+        .startRun(runRequest({ kind: 'script', path: script }, { runtime: { image: 'python:3.12' } }))
+        .catch((thrown: unknown) => thrown)) as Error & { hint: string };
+      expect(error.message).toContain('it does not run the image python:3.12');
+      expect(error.hint).toContain('DOCKER_HOST=ssh://user@host');
+    } finally {
+      await python.close?.();
     }
   });
 

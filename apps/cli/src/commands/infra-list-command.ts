@@ -42,20 +42,29 @@ export async function infraListCommand(options: InfraListCommandOptions): Promis
     return 0;
   }
   const styled = isStyledStream(process.stdout);
-  const table = rows.map(({ infrastructure, inventory, error }) => {
+  const table = rows.flatMap(({ infrastructure, inventory, error }) => {
     const name = infrastructure.isDefault ? `${infrastructure.name} (default)` : infrastructure.name;
     if (!inventory) {
       const text = `error: ${error ?? 'unknown'}`;
-      return [name, infrastructure.backend, '-', '-', '-', { text, styled: paint(text, 'red', styled) }];
+      return [[name, infrastructure.backend, '-', '-', '-', { text, styled: paint(text, 'red', styled) }]];
     }
     const totals = summarizeInventory(inventory);
-    return [
+    const row = [
       name,
       infrastructure.backend,
       String(totals.nodes),
       String(totals.cpus),
       totals.memory,
       totals.gpus,
+    ];
+    // A fleet or a cluster: each host or node on a line of its own under the total, with its GPUs.
+    if (inventory.nodes.length < 2) return [row];
+    return [
+      row,
+      ...inventory.nodes.map((node) => {
+        const own = summarizeInventory({ nodes: [node] });
+        return [`  ${node.name}`, '', '', String(own.cpus), own.memory, own.gpus];
+      }),
     ];
   });
   await writeOutput(

@@ -57,6 +57,8 @@ export async function startMaasApiServer(options) {
   );
   const events = new Map(options.machines.map((definition) => [definition.system_id, []]));
   const failing = new Set();
+  /** The agent name each allocated machine was given (MAAS keeps it until release). */
+  const agents = new Map();
   const timers = new Set();
   let eventId = 1000;
   const requests = [];
@@ -86,7 +88,26 @@ export async function startMaasApiServer(options) {
   };
 
   const routes = [
-    ['GET', /^\/MAAS\/api\/2\.0\/machines\/$/, undefined, () => [200, [...machines.values()]]],
+    [
+      'GET',
+      /^\/MAAS\/api\/2\.0\/machines\/$/,
+      undefined,
+      (_match, _form, query) => {
+        // MAAS filters by `agent_name` (attached at allocation), `id` and `hostname`.
+        const agent = query.get('agent_name');
+        const ids = query.getAll('id');
+        const hostnames = query.getAll('hostname');
+        return [
+          200,
+          [...machines.values()].filter(
+            (machine) =>
+              (agent === null || agents.get(machine.system_id) === agent) &&
+              (ids.length === 0 || ids.includes(machine.system_id)) &&
+              (hostnames.length === 0 || hostnames.includes(machine.hostname)),
+          ),
+        ];
+      },
+    ],
     [
       'GET',
       /^\/MAAS\/api\/2\.0\/machines\/([^/]+)\/$/,
@@ -132,6 +153,7 @@ export async function startMaasApiServer(options) {
         }
         setStatus(machine, machineStatus.allocated);
         machine.owner = 'icl';
+        agents.set(machine.system_id, String(form.get('agent_name') ?? ''));
         addEvent(machine, 'Allocated', 'allocated to icl');
         return [200, machine];
       },
@@ -202,6 +224,7 @@ export async function startMaasApiServer(options) {
         later(releaseMilliseconds, () => {
           setStatus(machine, machineStatus.ready);
           machine.owner = null;
+          agents.delete(machine.system_id);
           machine.osystem = '';
           machine.distro_series = '';
           machine.power_state = 'off';

@@ -135,5 +135,7 @@ export async function eventually<T>(
  */
 export async function installedBackends(sandbox: IclSandbox): Promise<string[]> {
   const listed = await sandbox.icl(['plugins', 'ls', '--json']);
-  return (JSON.parse(listed.stdout) as Array<{ name: string }>).map((row) => row.name).sort();
+  return (JSON.parse(listed.stdout) as Array<{ name: string | null }>)
+    .flatMap((row) => (row.name === null ? [] : [row.name]))
+    .sort();
 }

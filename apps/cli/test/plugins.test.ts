@@ -77,7 +77,7 @@ describe('plugins installed next to the project', () => {
     const alongsideTheCli = new Map(
       (
         JSON.parse((await empty.icl(['plugins', 'ls', '--json'])).stdout) as Array<{
-          name: string;
+          name: string | null;
           package: string;
           source: string;
         }>
@@ -127,7 +127,7 @@ describe('plugins installed next to the project', () => {
 
     const unknown = await sandbox.icl(['run', 'hello.py', '--on', 'nosuch']);
     expect(unknown.stderr).toContain(
-      `use a backend name (${['broken', 'echo', 'local', ...alongsideTheCli.values()].sort().join(', ')})`,
+      `use a backend name (${['broken', 'echo', 'local', ...[...alongsideTheCli.values()].filter((name) => name !== null)].sort().join(', ')})`,
     );
   });
 });

@@ -11,8 +11,13 @@ import {
 
 /** A backend plugin package found installed, from its package.json marker. */
 export interface DiscoveredPlugin {
-  /** The backend's name, from the marker. */
+  /** The backend's name, from the marker; the package's name for a package of resource types only. */
   name: string;
+  /**
+   * Whether the package provides a backend (the `icl.backend` marker). A package may provide only
+   * resource types to the plan/apply engine (`icl.resourceProviders`, as `@icl/plugin-maas` does).
+   */
+  providesBackend: boolean;
   /** The npm package (`@icl/plugin-docker`, `icl-plugin-foo`, `@acme/icl-plugin-bar`). */
   packageName: string;
   /** The package's version. */
@@ -33,8 +38,8 @@ export interface DiscoveredPlugin {
  * Finds installed backend plugins without importing them: looks in every `node_modules` folder from
  * the working directory up, and from the SDK's own installation up (a global install), for packages
  * named `@icl/plugin-*`, `icl-plugin-*` or `@<scope>/icl-plugin-*` whose package.json carries the
- * `icl.backend` marker. The first package found for a backend name wins, so a project's own install
- * takes precedence over a global one.
+ * `icl.backend` marker, or that provide resource types (`icl.resourceProviders`). The first package
+ * found for a backend name wins, so a project's own install takes precedence over a global one.
  */
 export async function discoverPlugins(
   startDirectories: readonly string[] = [process.cwd(), installationDirectory()],
@@ -68,7 +73,7 @@ export function registerDiscoveredPlugins(
   plugins: readonly DiscoveredPlugin[],
 ): void {
   for (const plugin of plugins) {
-    if (registry.has(plugin.name)) continue;
+    if (!plugin.providesBackend || registry.has(plugin.name)) continue;
     registry.register({
       name: plugin.name,
       source: plugin.packageName,
@@ -193,19 +198,24 @@ async function readPlugin(directory: string): Promise<DiscoveredPlugin | undefin
     return undefined;
   }
   const marker = packageJson.icl?.backend;
-  if (!marker || typeof marker.name !== 'string' || typeof marker.factory !== 'string') return undefined;
+  const providesBackend = !!marker && typeof marker.name === 'string' && typeof marker.factory === 'string';
+  const resourceProviders = packageJson.icl?.resourceProviders ?? {};
+  if (!providesBackend && Object.keys(resourceProviders).length === 0) return undefined;
+  const packageName = typeof packageJson.name === 'string' ? packageJson.name : parse(directory).base;
   const description =
-    marker.description ?? (typeof packageJson.description === 'string' ? packageJson.description : undefined);
+    marker?.description ??
+    (typeof packageJson.description === 'string' ? packageJson.description : undefined);
   return {
-    name: marker.name,
-    packageName: typeof packageJson.name === 'string' ? packageJson.name : parse(directory).base,
+    name: providesBackend ? marker!.name : packageName,
+    providesBackend,
+    packageName,
     version: typeof packageJson.version === 'string' ? packageJson.version : 'unknown',
     directory,
-    factory: marker.factory,
-    specificationVersion: String(marker.specificationVersion ?? 'unknown'),
+    factory: providesBackend ? marker!.factory : '',
+    specificationVersion: String(marker?.specificationVersion ?? 'unknown'),
     ...(description ? { description } : {}),
     resourceProviders: Object.fromEntries(
-      Object.entries(packageJson.icl?.resourceProviders ?? {}).filter(
+      Object.entries(resourceProviders).filter(
         (entry): entry is [string, string] => typeof entry[1] === 'string',
       ),
     ),

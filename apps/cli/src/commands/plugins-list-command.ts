@@ -10,7 +10,8 @@ export interface PluginsListCommandOptions {
 
 /** One row of `icl plugins ls`. */
 interface PluginRow {
-  name: string;
+  /** The backend's name; null for a package of resource types only. */
+  name: string | null;
   package: string;
   version: string | null;
   source: 'built-in' | 'installed';
@@ -34,13 +35,17 @@ export async function pluginsListCommand(options: PluginsListCommandOptions): Pr
   }));
   for (const plugin of discovered) {
     // A built-in backend keeps precedence over an installed package of the same name.
-    if (rows.some((row) => row.name === plugin.name)) continue;
+    if (plugin.providesBackend && rows.some((row) => row.name === plugin.name)) continue;
+    const types = Object.keys(plugin.resourceProviders);
     rows.push({
-      name: plugin.name,
+      // A package of resource types only has no backend to name.
+      name: plugin.providesBackend ? plugin.name : null,
       package: plugin.packageName,
       version: plugin.version,
       source: 'installed',
-      description: plugin.description ?? null,
+      description: plugin.providesBackend
+        ? (plugin.description ?? null)
+        : `Resource types: ${types.join(', ')}`,
       directory: plugin.directory,
     });
   }
@@ -49,7 +54,7 @@ export async function pluginsListCommand(options: PluginsListCommandOptions): Pr
     return 0;
   }
   const table = rows.map((row) => [
-    row.name,
+    row.name ?? '-',
     row.package,
     row.version ?? '-',
     row.source,

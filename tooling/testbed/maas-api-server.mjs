@@ -214,6 +214,23 @@ export async function startMaasApiServer(options) {
     [
       'POST',
       /^\/MAAS\/api\/2\.0\/machines\/([^/]+)\/$/,
+      'set_owner_data',
+      (match, form) => {
+        const machine = machines.get(match[1]);
+        if (!machine) return [404, 'No Machine matches the given query.'];
+        // MAAS sets each key given, and deletes a key given an empty value.
+        const data = { ...(machine.owner_data ?? {}) };
+        for (const [key, value] of form.entries()) {
+          if (value === '') delete data[key];
+          else data[key] = String(value);
+        }
+        machine.owner_data = data;
+        return [200, machine];
+      },
+    ],
+    [
+      'POST',
+      /^\/MAAS\/api\/2\.0\/machines\/([^/]+)\/$/,
       'release',
       (match) => {
         const machine = machines.get(match[1]);
@@ -224,6 +241,7 @@ export async function startMaasApiServer(options) {
         later(releaseMilliseconds, () => {
           setStatus(machine, machineStatus.ready);
           machine.owner = null;
+          machine.owner_data = {};
           agents.delete(machine.system_id);
           machine.osystem = '';
           machine.distro_series = '';
@@ -327,6 +345,7 @@ function machineFrom(template, definition) {
     osystem: '',
     distro_series: '',
     power_state: 'off',
+    owner_data: {},
     locked: false,
     resource_uri: `/MAAS/api/2.0/machines/${definition.system_id}/`,
   };

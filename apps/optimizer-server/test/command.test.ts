@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
+import { freePort } from '../../../tooling/testbed/free-port.mjs';
 import { expectedTotalCost, sampleSetBody } from './helpers';
 
 /** The built command the tests run, as users do. */
@@ -58,14 +58,6 @@ async function startServing(args: string[] = ['--port', '0'], environment: NodeJ
   const started = start(args, environment);
   const [line] = await waitFor(started.stdout, /^\{.*\}\n/, 'the {"url": …} line');
   return { ...started, url: (JSON.parse(line) as { url: string }).url };
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 describe('icl-optimizer-server', () => {

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,17 +19,8 @@ export interface MarketProcess {
   stop(): Promise<void>;
 }
 
-/** A TCP port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A TCP port free on 127.0.0.1 right now, outside the range outgoing connections use. */
+export { freePort } from '../../../tooling/testbed/free-port.mjs';
 
 /** Starts `node main.js …` and waits for the JSON line it prints once it answers. */
 function startProcess(main: string, args: string[], what: string): Promise<MarketProcess> {

@@ -20,6 +20,8 @@ export interface MaasMachine {
   ip_addresses: string[];
   osystem: string;
   distro_series: string;
+  /** What the machine's owner recorded on it (`icl_stack`, `icl_resource`); cleared on release. */
+  owner_data?: Record<string, string>;
 }
 
 /** One entry of a machine's event log. */
@@ -116,6 +118,13 @@ export class MaasClient {
     form.append('distro_series', options.distroSeries);
     form.append('user_data', Buffer.from(options.userData).toString('base64'));
     return (await this.#call<MaasMachine>('POST', `machines/${systemId}/?op=deploy`, { form }))!;
+  }
+
+  /** Records key-value data on a machine its owner holds (MAAS keeps it until the machine is released). */
+  async setOwnerData(systemId: string, data: Readonly<Record<string, string>>): Promise<void> {
+    const form = new FormData();
+    for (const [key, value] of Object.entries(data)) form.append(key, value);
+    await this.#call('POST', `machines/${systemId}/?op=set_owner_data`, { form });
   }
 
   /** Releases a machine back to the pool (Releasing, then Ready); erasing its disks when asked. */

@@ -159,6 +159,9 @@ export function maasMachineProvider(
         agentName: agentName(context.urn),
       });
       try {
+        // Which stack and resource hold the machine, on the machine itself: `--on maas:<stack>` finds it.
+        const [stack = '', , resource = ''] = context.urn.split('::');
+        await client.setOwnerData(machine.system_id, { icl_stack: stack, icl_resource: resource });
         context.onProgress?.(
           `deploying ubuntu/${inputs.distroSeries} on ${machine.hostname} (${machine.system_id})`,
         );

@@ -10,7 +10,7 @@ import {
   InvalidArgumentError,
   ResourceUnavailableError,
 } from '@icl/core';
-import { createSshBackend, type SshBackendSettings } from '@icl/plugin-ssh';
+import { createSshBackend, type SshBackendSettings, sshSettingKinds } from '@icl/plugin-ssh';
 import { MaasClient, maasStatus } from './maas-client';
 
 /**
@@ -29,22 +29,9 @@ export type MaasBackendSettings = Omit<SshBackendSettings, 'host' | 'hosts'> & {
   user?: string;
 };
 
-const kinds: Readonly<Record<string, SettingKind>> = {
-  target: settingKinds.string,
-  server: settingKinds.string,
-  user: settingKinds.string,
-  port: settingKinds.number,
-  identityFile: settingKinds.string,
-  knownHostsFile: settingKinds.string,
-  acceptNewHostKeys: settingKinds.boolean,
-  sshConfigFile: settingKinds.string,
-  python: settingKinds.string,
-  hostDirectory: settingKinds.string,
-  graceSeconds: settingKinds.number,
-  connectTimeoutSeconds: settingKinds.number,
-  stateDirectory: settingKinds.string,
-  cacheDirectory: settingKinds.string,
-};
+/** The ssh backend's settings but the hosts, which come from MAAS, and where MAAS is. */
+const { host: _host, hosts: _hosts, ...sshKinds } = sshSettingKinds;
+const kinds: Readonly<Record<string, SettingKind>> = { ...sshKinds, server: settingKinds.string };
 
 /**
  * The `maas` backend: programs on MAAS machines deployed by `icl apply` (`--on maas:<stack>`), or on

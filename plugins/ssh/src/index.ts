@@ -5,4 +5,4 @@
  * its host in its own session, so a dropped connection loses nothing.
  */
 export { createSshBackend } from './create-ssh-backend';
-export type { SshBackendSettings } from './ssh-backend-settings';
+export { type SshBackendSettings, sshSettingKinds } from './ssh-backend-settings';

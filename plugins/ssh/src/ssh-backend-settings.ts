@@ -45,7 +45,8 @@ export type SshBackendSettings = {
   cacheDirectory?: string;
 };
 
-const kinds: Readonly<Record<keyof SshBackendSettings, SettingKind>> = {
+/** The kind of each setting, for `checkBackendSettings`; backends that run over SSH (maas) take them too. */
+export const sshSettingKinds: Readonly<Record<keyof SshBackendSettings, SettingKind>> = {
   host: settingKinds.string,
   hosts: settingKinds.stringList,
   target: settingKinds.string,
@@ -70,7 +71,7 @@ const kinds: Readonly<Record<keyof SshBackendSettings, SettingKind>> = {
  * @throws InvalidArgumentError naming the setting and what it takes.
  */
 export function checkSshBackendSettings(settings: Record<string, unknown>): SshBackendSettings {
-  checkBackendSettings<SshBackendSettings>(settings, kinds, 'ssh backend');
+  checkBackendSettings<SshBackendSettings>(settings, sshSettingKinds, 'ssh backend');
   const checked = settings as SshBackendSettings;
   if (checked.host === undefined && checked.hosts === undefined && checked.target === undefined) {
     throw new InvalidArgumentError({

@@ -1,14 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createSshBackend } from '../src/index';
 import { runRequest } from './run-request';
-import { hostSettings, testbed, testHost } from './testbed-hosts';
+import { hostSettings, onHost } from './testbed-hosts';
 
-const run = promisify(execFile);
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'icl-ssh-cancel-'));
@@ -16,20 +13,7 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 /** `ps` on the host, through OpenSSH's own client, as a user would check. */
-async function hostProcesses(): Promise<string> {
-  const host = testHost('python');
-  const { stdout } = await run('ssh', [
-    '-o',
-    'BatchMode=yes',
-    '-o',
-    `UserKnownHostsFile=${testbed.knownHostsFile}`,
-    '-i',
-    testbed.identityFile,
-    `${host.user}@${host.address}`,
-    'ps -eo pid,args',
-  ]);
-  return stdout;
-}
+const hostProcesses = () => onHost('python', 'ps -eo pid,args');
 
 describe('cancel on an SSH host', () => {
   test('leaves no process of the run, including a grandchild in its own session (seen with ps over ssh)', async () => {

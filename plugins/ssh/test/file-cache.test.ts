@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createSshBackend } from '../src/index';
 import { runRequest } from './run-request';
-import { hostSettings, testbed, testHost } from './testbed-hosts';
+import { hostSettings, onHost } from './testbed-hosts';
 
-const run = promisify(execFile);
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'icl-ssh-files-'));
@@ -17,20 +14,7 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 /** A command on the python host through OpenSSH's own client. */
-async function onHost(command: string): Promise<string> {
-  const host = testHost('python');
-  const { stdout } = await run('ssh', [
-    '-o',
-    'BatchMode=yes',
-    '-o',
-    `UserKnownHostsFile=${testbed.knownHostsFile}`,
-    '-i',
-    testbed.identityFile,
-    `${host.user}@${host.address}`,
-    command,
-  ]);
-  return stdout;
-}
+const onPython = (command: string) => onHost('python', command);
 
 describe("a host's file cache", () => {
   test('a file already on the host (same content hash) is not sent again; a program changing its copy leaves the cache alone', async () => {
@@ -54,12 +38,12 @@ describe("a host's file cache", () => {
     };
     try {
       expect(await output()).toBe(content);
-      expect(await onHost(`cat .icl/files/${hash}`)).toBe(content);
+      expect(await onPython(`cat .icl/files/${hash}`)).toBe(content);
       // Proof that the second run takes the host's copy: mark it there, and the run sees the mark.
-      await onHost(`printf 'cached copy\\n' > .icl/files/${hash}`);
+      await onPython(`printf 'cached copy\\n' > .icl/files/${hash}`);
       expect(await output()).toBe('cached copy\n');
     } finally {
-      await onHost(`rm -f .icl/files/${hash}`);
+      await onPython(`rm -f .icl/files/${hash}`);
       await backend.close?.();
     }
   });

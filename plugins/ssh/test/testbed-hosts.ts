@@ -1,4 +1,6 @@
 /// <reference path="../../../tooling/testbed/vitest-provided-context.d.ts" />
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import type { SshBackendSettings } from '../src/index';
 
@@ -25,4 +27,20 @@ export function hostSettings(
     graceSeconds: 2,
     ...extra,
   };
+}
+
+/** A command on a testbed host through OpenSSH's own client, as a user would check; its output. */
+export async function onHost(name: 'python' | 'gpu' | 'bare', command: string): Promise<string> {
+  const host = testHost(name);
+  const { stdout } = await promisify(execFile)('ssh', [
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    `UserKnownHostsFile=${testbed.knownHostsFile}`,
+    '-i',
+    testbed.identityFile,
+    `${host.user}@${host.address}`,
+    command,
+  ]);
+  return stdout;
 }

@@ -1,7 +1,8 @@
 // Real OpenSSH hosts for tests: Debian's sshd, one per network namespace, each with its own address
 // (reached from the test over a veth pair), host key, user and home. `python` is a full Debian host with
 // Python and venv; `gpu` is the same with a stand-in `nvidia-smi` that prints the real tool's CSV for two
-// H100s; `bare` is a chroot with only busybox (no Python). A test can cut a host's link or stop its sshd.
+// H100s; `amd` has a stand-in `rocm-smi` that prints the real tool's JSON for a workstation's integrated
+// Radeon and a Radeon PRO W7900; `bare` is a chroot with only busybox (no Python). A test can cut a host's link or stop its sshd.
 // Node built-ins only, so it runs before anything is installed; keys, users and the chroot are cached.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,13 +20,13 @@ import { TestbedPeerError } from './testbed-peer-error.mjs';
 export { TestbedPeerError };
 
 // Bump when the hosts change below: cached keys, users and the chroot are rebuilt when it differs.
-const version = 'ssh-v1';
+const version = 'ssh-v2';
 const peer = 'sshd';
 const subnet = '10.231';
 
 /**
  * @typedef {object} SshTestHost
- * @property {string} name `python`, `gpu` or `bare`
+ * @property {string} name `python`, `gpu`, `bare` or `amd`
  * @property {string} address its IPv4 address, reached through its veth pair
  * @property {number} port 22
  * @property {string} user the login user
@@ -48,9 +49,10 @@ const subnet = '10.231';
  */
 
 const hostDefinitions = [
-  { name: 'python', index: 1, python: true, gpus: false, chroot: false },
-  { name: 'gpu', index: 2, python: true, gpus: true, chroot: false },
-  { name: 'bare', index: 3, python: false, gpus: false, chroot: true },
+  { name: 'python', index: 1, python: true, gpus: undefined, chroot: false },
+  { name: 'gpu', index: 2, python: true, gpus: 'nvidia', chroot: false },
+  { name: 'bare', index: 3, python: false, gpus: undefined, chroot: true },
+  { name: 'amd', index: 4, python: true, gpus: 'amd', chroot: false },
 ];
 
 /** Where the SSH testbed keeps its state: `${ICL_TESTBED_CACHE:-~/.cache/icl-testbed}/ssh/`. */
@@ -92,7 +94,7 @@ export function sshTestHosts(environment = process.env) {
       logFile: path.join(hostDirectory, 'sshd.log'),
       chrootDirectory: definition.chroot ? path.join(directory, 'chroot') : undefined,
       home: `/home/icl-testbed-${definition.name}`,
-      // Programs only this host has (the stand-in nvidia-smi), where its user can reach them.
+      // Programs only this host has (a stand-in nvidia-smi or rocm-smi), where its user can reach them.
       binDirectory: `/opt/icl-testbed-ssh/${definition.name}/bin`,
     };
   });
@@ -211,7 +213,7 @@ async function readHostKey(host) {
   ).split(' ')[1];
 }
 
-/** Keys, users, homes, the stand-in nvidia-smi and the chroot: made once per version, then reused. */
+/** Keys, users, homes, the stand-in GPU tools and the chroot: made once per version, then reused. */
 async function prepare(paths, hosts, log) {
   await ensureExecutable('sshd', ['openssh-server'], log);
   await ensureExecutable('ssh-keygen', ['openssh-client'], log);
@@ -220,6 +222,8 @@ async function prepare(paths, hosts, log) {
   const current = await fs.readFile(paths.versionFile, 'utf8').catch(() => '');
   if (current.trim() !== version) {
     log(`preparing keys, users and the chroot (${version})`);
+    // Hosts of an older version still serve the keys about to be replaced.
+    for (const host of hosts) await stopHost(host);
     await fs.rm(path.join(paths.directory, 'hosts'), { recursive: true, force: true });
     await fs.rm(path.join(paths.directory, 'client'), { recursive: true, force: true });
   }
@@ -256,7 +260,8 @@ async function prepare(paths, hosts, log) {
     knownHosts.push(host.knownHostsLine);
     await ensureUser(host);
     if (host.chrootDirectory) await prepareChroot(host);
-    if (host.gpus) await writeStandInNvidiaSmi(host.binDirectory);
+    if (host.gpus === 'nvidia') await writeStandInNvidiaSmi(host.binDirectory);
+    if (host.gpus === 'amd') await writeStandInRocmSmi(host.binDirectory);
     await fs.writeFile(host.configFile, sshdConfig(host, paths));
   }
   await fs.writeFile(paths.knownHostsFile, `${knownHosts.join('\n')}\n`);
@@ -357,6 +362,44 @@ gpu_line 0
 gpu_line 1
 `;
   await fs.writeFile(path.join(directory, 'nvidia-smi'), script, { mode: 0o755 });
+}
+
+/**
+ * A stand-in for `rocm-smi` that answers `--showproductname --showmeminfo vram --json` as the real tool
+ * does on a workstation with a Ryzen APU and one discrete card: card0 the integrated Radeon (a 512 MiB
+ * carve-out of system memory), card1 a Radeon PRO W7900 with 48 GiB.
+ */
+async function writeStandInRocmSmi(directory) {
+  await fs.mkdir(directory, { recursive: true });
+  const cards = {
+    card0: {
+      'Card Series': 'AMD Radeon Graphics',
+      'Card Model': '0x164e',
+      'Card Vendor': 'Advanced Micro Devices, Inc. [AMD/ATI]',
+      'Card SKU': 'RAPHAEL',
+      'VRAM Total Memory (B)': '536870912',
+      'VRAM Total Used Memory (B)': '91987968',
+    },
+    card1: {
+      'Card Series': 'AMD Radeon PRO W7900',
+      'Card Model': '0x7448',
+      'Card Vendor': 'Advanced Micro Devices, Inc. [AMD/ATI]',
+      'Card SKU': 'D7070100',
+      'VRAM Total Memory (B)': '51522830336',
+      'VRAM Total Used Memory (B)': '28020736',
+    },
+  };
+  const script = `#!/bin/sh
+# Stand-in for rocm-smi on the ICL SSH testbed: an APU's integrated Radeon and a Radeon PRO W7900.
+case " $* " in
+  *" --json "*) ;;
+  *) echo "stand-in rocm-smi: only --json is answered" >&2; exit 2 ;;
+esac
+cat <<'JSON'
+${JSON.stringify(cards)}
+JSON
+`;
+  await fs.writeFile(path.join(directory, 'rocm-smi'), script, { mode: 0o755 });
 }
 
 function sshdConfig(host, paths) {

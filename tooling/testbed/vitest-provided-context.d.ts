@@ -14,7 +14,7 @@ declare module 'vitest' {
     /** The SSH testbed's hosts (python, gpu, bare), the identity file they accept and a known_hosts file. */
     sshTestbed: {
       hosts: Array<{
-        name: 'python' | 'gpu' | 'bare';
+        name: 'python' | 'gpu' | 'bare' | 'amd';
         address: string;
         port: number;
         user: string;

@@ -133,7 +133,8 @@ infra
   .alias('list')
   .description('List infrastructures with their backend and inventory (nodes, CPUs, memory, GPUs).')
   .option('--json', 'print JSON')
-  .addHelpText('after', examples(['$ icl infra ls', '$ icl infra ls --json']))
+  .option('--refresh', 'read every host again instead of reusing a recent reading (SSH fleets keep one)')
+  .addHelpText('after', examples(['$ icl infra ls', '$ icl infra ls --refresh', '$ icl infra ls --json']))
   .action(
     action(async (options) => (await import('./commands/infra-list-command')).infraListCommand(options)),
   );

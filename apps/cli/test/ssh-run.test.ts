@@ -70,6 +70,18 @@ describe('icl on SSH hosts', () => {
     expect(lines[fleet + 2]).toMatch(
       new RegExp(`^  ${named('gpu')}\\s+\\d+\\s+\\S+ \\S+\\s+2x NVIDIA H100 80GB HBM3\\s*$`),
     );
+    expect(listed.stdout).toContain('\nlab read just now (icl infra ls --refresh reads again)\n');
+    // The next listing reuses that reading (same time); --refresh reads the hosts again.
+    const reading = async (...flags: string[]) => {
+      const json = JSON.parse((await sandbox.icl(['infra', 'ls', '--json', ...flags])).stdout) as Array<{
+        name: string;
+        inventory: { observedAt: string };
+      }>;
+      return json.find((row) => row.name === 'lab')!.inventory.observedAt;
+    };
+    const first = await reading();
+    expect(await reading()).toBe(first);
+    expect(Date.parse(await reading('--refresh'))).toBeGreaterThan(Date.parse(first));
   });
 
   test('--gpus H100:2 on the fleet lands on the GPU host; --gpus A100:1 is one line naming each host', async () => {

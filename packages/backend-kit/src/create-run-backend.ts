@@ -6,6 +6,7 @@ import {
   BackendUnavailableError,
   type BackendV1,
   InvalidArgumentError,
+  type InventoryOptionsV1,
   type InventoryV1,
   type JsonValue,
   type LogChunkV1,
@@ -111,8 +112,8 @@ class RunBackend<DriverRecord> implements BackendV1 {
     this.#runsDirectory = path.join(context.stateDirectory, 'runs');
   }
 
-  inventory(): Promise<InventoryV1> {
-    return this.#driver.inventory();
+  inventory(options?: InventoryOptionsV1): Promise<InventoryV1> {
+    return this.#driver.inventory(options);
   }
 
   async startRun(request: RunRequestV1, options: StartRunOptionsV1 = {}): Promise<RunHandleV1> {

@@ -34,6 +34,7 @@ export {
 } from './port-forwarder';
 export { pythonFunctionBootstrap } from './python-function-bootstrap';
 export { readJsonFile } from './read-json-file';
+export { amdGpuIdPrefix, parseRocmSmiGpus, rocmSmiGpuQuery } from './rocm-smi-gpus';
 export { type OutputBytes, RunDirectory } from './run-directory';
 export type { RunDriver, RunObservation, RunSubmitContext } from './run-driver';
 export type { StopRequest } from './stop-request';

@@ -1,5 +1,6 @@
 import type {
   BackendCapabilitiesV1,
+  InventoryOptionsV1,
   InventoryV1,
   JsonObject,
   ProgressEventV1,
@@ -60,8 +61,11 @@ export interface RunDriver<RunRecord = JsonObject> {
   /** Resource types the backend provisions for plan/apply, if any. */
   readonly resourceProviders?: Readonly<Record<string, ResourceProviderV1>>;
 
-  /** The machines or nodes runs can go to, with CPUs, memory and GPUs. */
-  inventory(): Promise<InventoryV1>;
+  /**
+   * The machines or nodes runs can go to, with CPUs, memory and GPUs; from what the driver kept, if it
+   * keeps inventories, unless `options.refresh`.
+   */
+  inventory(options?: InventoryOptionsV1): Promise<InventoryV1>;
 
   /**
    * Starts one run: prepares its runtime (reusing a built one), ships its files, creates what runs it

@@ -1,5 +1,5 @@
 import type { GpuRequest } from './gpu-request';
-import type { Inventory } from './infrastructure';
+import type { Inventory, InventoryOptions } from './infrastructure';
 import type { JsonObject } from './json-value';
 import type { Program } from './program';
 import type { ResourceProviderV1 } from './resource-provider-v1';
@@ -23,6 +23,8 @@ export type RunStateV1 = RunState;
 export type LogChunkV1 = LogChunk;
 /** The machines a V1 backend reports (see `Inventory`). */
 export type InventoryV1 = Inventory;
+/** How to read an inventory, in version 1 of the contract. */
+export type InventoryOptionsV1 = InventoryOptions;
 
 /**
  * Version 1 of the contract between ICL and a backend plugin (local processes, Docker, Kubernetes, SSH
@@ -45,8 +47,11 @@ export interface BackendV1 {
   /** What this backend can do. Requests needing anything else are refused up front. */
   readonly capabilities: BackendCapabilitiesV1;
 
-  /** The machines or nodes this backend can run on, with CPUs, memory and GPUs. */
-  inventory(): Promise<InventoryV1>;
+  /**
+   * The machines or nodes this backend can run on, with CPUs, memory and GPUs. A backend may answer
+   * from what it read recently (saying when in `observedAt`); `refresh` makes it read again.
+   */
+  inventory(options?: InventoryOptionsV1): Promise<InventoryV1>;
 
   /**
    * Prepares the runtime (reusing a built one with the same hash), then starts the program. Resolves

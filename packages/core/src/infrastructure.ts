@@ -21,6 +21,20 @@ export interface Infrastructure {
 export interface Inventory {
   /** Machines (or nodes) and what each has. */
   nodes: InventoryNode[];
+  /**
+   * When the backend read it (ISO 8601), for a backend that keeps what it read for a while because
+   * reading costs a round trip to every host: says how old the figures are. Absent means just read.
+   */
+  observedAt?: string;
+}
+
+/** How to read an inventory. */
+export interface InventoryOptions {
+  /**
+   * Read every host or node again instead of answering from what the backend kept: after adding a GPU
+   * or a disk, or when the answer looks stale.
+   */
+  refresh?: boolean;
 }
 
 /** One machine or node of an infrastructure. */
@@ -31,6 +45,11 @@ export interface InventoryNode {
   cpus: number;
   /** Total memory in bytes. */
   memoryBytes: number;
+  /**
+   * Free disk space in bytes where runs keep their files (the run directory's filesystem), where the
+   * backend can tell: a venv or a dataset needs room, and a full disk is a common reason runs fail.
+   */
+  freeDiskBytes?: number;
   /** Accelerators on this node. */
   gpus: InventoryGpu[];
   /** Free-form facts worth showing (operating system, kernel, runtime versions). */

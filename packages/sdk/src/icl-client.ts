@@ -4,6 +4,7 @@ import {
   IclError,
   type Infrastructure,
   type Inventory,
+  type InventoryOptions,
   isTerminalRunStatus,
   type Program,
   type Run,
@@ -105,8 +106,12 @@ export interface Icl {
   getRun(idOrPrefix: string): Promise<Run & { record(): Promise<RunRecord> }>;
   /** The recorded runs, newest first. */
   listRuns(options?: ListRunsOptions): Promise<RunRecord[]>;
-  /** What an infrastructure offers (nodes, CPUs, memory, GPUs); the default infrastructure when none is named. */
-  inventory(infrastructure?: InfrastructureSelector): Promise<Inventory>;
+  /**
+   * What an infrastructure offers (nodes, CPUs, memory, GPUs); the default infrastructure when none is
+   * named. Backends that keep what they read (SSH fleets) may answer from it, saying when in
+   * `observedAt`; `{ refresh: true }` reads every host again.
+   */
+  inventory(infrastructure?: InfrastructureSelector, options?: InventoryOptions): Promise<Inventory>;
   /** The infrastructures of the settings, with the built-in `local`. */
   infrastructures(): Promise<InfrastructureListing[]>;
   /** The settings in force (file and environment). */
@@ -254,9 +259,9 @@ class IclClient implements Icl {
     );
   }
 
-  async inventory(infrastructure?: InfrastructureSelector): Promise<Inventory> {
+  async inventory(infrastructure?: InfrastructureSelector, options?: InventoryOptions): Promise<Inventory> {
     const { backend } = await this.#resolveBackend(infrastructure);
-    return backend.inventory();
+    return backend.inventory(options);
   }
 
   async infrastructures(): Promise<InfrastructureListing[]> {

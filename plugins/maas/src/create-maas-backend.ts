@@ -96,7 +96,7 @@ export function createMaasBackend(settings: MaasBackendSettings, context?: Backe
     specificationVersion: 'v1',
     name: 'maas',
     capabilities,
-    inventory: async () => (await machines()).inventory(),
+    inventory: async (options) => (await machines()).inventory(options),
     startRun: async (request, options) => (await machines()).startRun(request, options),
     getRunState: async (handle) => (await machines()).getRunState(handle),
     async *readLogs(handle, options) {

@@ -1,5 +1,6 @@
 import { createRunBackend, defaultBackendContext } from '@icl/backend-kit';
 import type { BackendContextV1, BackendV1 } from '@icl/core';
+import { HostInventoryCache } from './host-inventory-cache';
 import { checkSshBackendSettings, type SshBackendSettings } from './ssh-backend-settings';
 import { SshConnections } from './ssh-connections';
 import { resolveSshHosts, type SshHost } from './ssh-host';
@@ -15,13 +16,19 @@ import { createSshRunDriver } from './ssh-run-driver';
  */
 export function createSshBackend(settings: SshBackendSettings, context?: BackendContextV1): BackendV1 {
   const checked = checkSshBackendSettings(settings as Record<string, unknown>);
-  const stateDirectory = checked.stateDirectory ?? (context ?? defaultBackendContext('ssh')).stateDirectory;
+  const directories = context ?? defaultBackendContext('ssh');
+  const stateDirectory = checked.stateDirectory ?? directories.stateDirectory;
+  const inventories = new HostInventoryCache(
+    checked.cacheDirectory ?? directories.cacheDirectory,
+    checked.inventoryMaximumAgeSeconds ?? 300,
+  );
   let hosts: Promise<SshHost[]> | undefined;
   const resolvedHosts = () => {
     hosts ??= resolveSshHosts(checked);
     return hosts;
   };
-  return createRunBackend(createSshRunDriver(checked, resolvedHosts, new SshConnections(checked)), {
+  const connections = new SshConnections(checked);
+  return createRunBackend(createSshRunDriver(checked, resolvedHosts, connections, inventories), {
     stateDirectory,
   });
 }

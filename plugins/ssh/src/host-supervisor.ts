@@ -29,7 +29,7 @@ stop_run() {
 `;
 
 /**
- * GPU claims shared by every ICL user of the host: a folder per GPU index under a sticky world-writable
+ * GPU claims shared by every ICL user of the host: a folder per GPU id under a sticky world-writable
  * folder, made with `mkdir` (atomic), holding the claiming supervisor's pid. A claim whose process is
  * gone is stale and taken over.
  */
@@ -56,8 +56,16 @@ claim_gpus() {
     release_gpus
     return 1
   fi
-  CUDA_VISIBLE_DEVICES=$(echo $taken | tr ' ' ',')
-  export CUDA_VISIBLE_DEVICES
+  # NVIDIA GPUs are plain indices, AMD ones amd:<index>: each kind is selected by its own variable.
+  nvidia=""; amd=""
+  for gpu in $taken; do
+    case "$gpu" in
+      amd:*) amd="$amd,\${gpu#amd:}" ;;
+      *) nvidia="$nvidia,$gpu" ;;
+    esac
+  done
+  if [ -n "$nvidia" ]; then CUDA_VISIBLE_DEVICES="\${nvidia#,}"; export CUDA_VISIBLE_DEVICES; fi
+  if [ -n "$amd" ]; then ROCR_VISIBLE_DEVICES="\${amd#,}"; export ROCR_VISIBLE_DEVICES; fi
   return 0
 }
 release_gpus() {
@@ -90,7 +98,7 @@ ${gpuClaims}
 now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 cd "$HOME/$run" || exit 1
 if ! claim_gpus; then : > gpus-busy; exit 0; fi
-[ -n "$CUDA_VISIBLE_DEVICES" ] && echo "$CUDA_VISIBLE_DEVICES" > gpus
+[ -n "$taken" ] && echo $taken | tr ' ' ',' > gpus
 now > started-at
 echo $$ > supervisor.pid
 cd workspace

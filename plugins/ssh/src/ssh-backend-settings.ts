@@ -39,6 +39,11 @@ export type SshBackendSettings = {
   graceSeconds?: number;
   /** Seconds to wait for a host to answer before giving up. Default 10. */
   connectTimeoutSeconds?: number;
+  /**
+   * Seconds a host's inventory (CPUs, memory, disk, GPUs) is reused before it is read again; `icl infra
+   * ls --refresh` reads it now. Default 300.
+   */
+  inventoryMaximumAgeSeconds?: number;
   /** Where run records and logs are kept on this machine; overrides the host's choice. */
   stateDirectory?: string;
   /** Where caches are kept on this machine; overrides the host's choice. */
@@ -60,6 +65,7 @@ export const sshSettingKinds: Readonly<Record<keyof SshBackendSettings, SettingK
   hostDirectory: settingKinds.string,
   graceSeconds: settingKinds.number,
   connectTimeoutSeconds: settingKinds.number,
+  inventoryMaximumAgeSeconds: settingKinds.number,
   stateDirectory: settingKinds.string,
   cacheDirectory: settingKinds.string,
 };
@@ -80,7 +86,12 @@ export function checkSshBackendSettings(settings: Record<string, unknown>): SshB
       hint: "Name one: --on ssh:<host> (an alias from ~/.ssh/config, or user@address:port), or set `host` or `hosts` in the infrastructure's settings.",
     });
   }
-  for (const name of ['graceSeconds', 'connectTimeoutSeconds', 'port'] as const) {
+  for (const name of [
+    'graceSeconds',
+    'connectTimeoutSeconds',
+    'inventoryMaximumAgeSeconds',
+    'port',
+  ] as const) {
     const value = checked[name];
     if (value !== undefined && (!Number.isFinite(value) || value < 0)) {
       throw new InvalidArgumentError({

@@ -23,6 +23,7 @@ import {
 } from '@icl/core';
 import { contentHashes, type HashedEntry, HostFiles, hashesOf } from './host-files';
 import { inventoryScript, parseHostInventory } from './host-inventory';
+import type { HostInventoryCache } from './host-inventory-cache';
 import {
   busyGpusScript,
   launchScript,
@@ -76,6 +77,7 @@ export function createSshRunDriver(
   settings: SshBackendSettings,
   hosts: () => Promise<SshHost[]>,
   connections: SshConnections,
+  inventories: HostInventoryCache,
 ): RunDriver<SshRunRecord> {
   const base = settings.hostDirectory ?? '.icl';
   const python = settings.python ?? 'python3';
@@ -97,14 +99,19 @@ export function createSshRunDriver(
     capabilities,
     enforcesTimeouts: true,
 
-    async inventory(): Promise<Inventory> {
-      const nodes = await Promise.all(
-        (await hosts()).map(async (host) => {
-          const result = await connections.run(host, inventoryScript);
-          return parseHostInventory(host.name, result.stdout);
-        }),
+    async inventory(options): Promise<Inventory> {
+      const entries = await Promise.all(
+        (await hosts()).map((host) =>
+          inventories.get(
+            host,
+            async () => parseHostInventory(host.name, (await connections.run(host, inventoryScript)).stdout),
+            options,
+          ),
+        ),
       );
-      return { nodes };
+      // The oldest reading is what the whole answer is as fresh as.
+      const observedAt = entries.map((entry) => entry.observedAt).sort()[0];
+      return { nodes: entries.map((entry) => entry.node), ...(observedAt ? { observedAt } : {}) };
     },
 
     async submit(request, { directory: localDirectory, onProgress, signal }) {
@@ -351,6 +358,7 @@ export function createSshRunDriver(
             connections.run(host, busyGpusScript),
           ]);
           const node = parseHostInventory(host.name, inventory.stdout);
+          await inventories.put(host, node);
           const taken = new Set(busy.stdout.split('\n').filter(Boolean));
           const suitable = node.gpus.filter(
             (device) =>

@@ -12,11 +12,18 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-/** A fleet of the python host (no GPU) and the GPU host (two stand-in H100s), in that order. */
+/**
+ * A fleet of the python host (no GPU), the GPU host (two stand-in H100s) and the AMD host (an integrated
+ * Radeon and a W7900), in that order.
+ */
 function fleet() {
   const name = (host: ReturnType<typeof testHost>) => `${host.user}@${host.address}`;
   return createSshBackend(
-    { ...hostSettings('python'), host: undefined, hosts: [name(testHost('python')), name(testHost('gpu'))] },
+    {
+      ...hostSettings('python'),
+      host: undefined,
+      hosts: [name(testHost('python')), name(testHost('gpu')), name(testHost('amd'))],
+    },
     { stateDirectory: path.join(root, 'state'), cacheDirectory: path.join(root, 'cache') },
   );
 }
@@ -44,6 +51,23 @@ describe('GPUs of a fleet', () => {
     }
   });
 
+  test("--gpus W7900:1 lands on the AMD host with ROCR_VISIBLE_DEVICES=1 (rocm-smi's index) and no CUDA_VISIBLE_DEVICES", async () => {
+    const backend = fleet();
+    const script = path.join(root, 'amd-devices.sh');
+    await writeFile(
+      script,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, for the script on the host.
+      'echo "rocr=$ROCR_VISIBLE_DEVICES cuda=${CUDA_VISIBLE_DEVICES-unset} on $(id -un)"\n',
+    );
+    try {
+      const handle = await backend.startRun(runRequest({ kind: 'script', path: script }, { gpu: 'W7900:1' }));
+      expect(await output(backend, handle)).toBe(`rocr=1 cuda=unset on ${testHost('amd').user}\n`);
+      expect((await backend.waitForRun(handle)).status).toBe('succeeded');
+    } finally {
+      await backend.close?.();
+    }
+  });
+
   test('--gpus A100:1 fails in one line naming each host and its GPUs', async () => {
     const backend = fleet();
     const script = path.join(root, 'a100.sh');
@@ -54,8 +78,9 @@ describe('GPUs of a fleet', () => {
         .catch((thrown: unknown) => thrown)) as Error;
       const python = testHost('python');
       const gpu = testHost('gpu');
+      const amd = testHost('amd');
       expect(error.message).toBe(
-        `No host of this infrastructure has 1 × A100 free: ${python.user}@${python.address} has no GPU (none (no nvidia-smi on the host)); ${gpu.user}@${gpu.address} has 2 × NVIDIA H100 80GB HBM3.`,
+        `No host of this infrastructure has 1 × A100 free: ${python.user}@${python.address} has no GPU (none (neither nvidia-smi nor rocm-smi on the host)); ${gpu.user}@${gpu.address} has 2 × NVIDIA H100 80GB HBM3; ${amd.user}@${amd.address} has 1 × AMD Radeon PRO W7900.`,
       );
       expect(error.message).not.toContain('\n');
     } finally {

@@ -1,10 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, statfs, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createSshBackend } from '../src/index';
 import { runRequest } from './run-request';
-import { hostSettings, testbed, testHost } from './testbed-hosts';
+import { hostSettings, type TestHostName, testbed, testHost } from './testbed-hosts';
 
 let root: string;
 beforeAll(async () => {
@@ -12,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-function backendFor(name: 'python' | 'gpu' | 'bare') {
+function backendFor(name: TestHostName) {
   return createSshBackend(hostSettings(name), {
     stateDirectory: path.join(root, 'state'),
     cacheDirectory: path.join(root, 'cache'),
@@ -44,6 +45,7 @@ describe('what each host has', () => {
     const gpu = backendFor('gpu');
     const python = backendFor('python');
     try {
+      expect((await gpu.inventory()).nodes[0]?.labels?.gpus).toBe('2 from nvidia-smi');
       const [gpuNode] = (await gpu.inventory()).nodes;
       expect(gpuNode?.gpus).toEqual([
         { id: '0', model: 'NVIDIA H100 80GB HBM3', memoryBytes: 81559 * 2 ** 20 },
@@ -53,10 +55,53 @@ describe('what each host has', () => {
       expect(gpuNode?.memoryBytes).toBeGreaterThan(2 ** 30);
       const [plainNode] = (await python.inventory()).nodes;
       expect(plainNode?.gpus).toEqual([]);
-      expect(plainNode?.labels?.gpus).toBe('none (no nvidia-smi on the host)');
+      expect(plainNode?.labels?.gpus).toBe('none (neither nvidia-smi nor rocm-smi on the host)');
+      // Free disk under the home, where runs go: what the file system says there (other tests write meanwhile).
+      const disk = await statfs(`/home/${testHost('python').user}`);
+      expect(Math.abs(plainNode!.freeDiskBytes! / (disk.bavail * disk.bsize) - 1)).toBeLessThan(0.01);
     } finally {
       await gpu.close?.();
       await python.close?.();
+    }
+  });
+
+  test("an AMD host lists its discrete card from rocm-smi; the APU's integrated Radeon does not hide it or pose as one", async () => {
+    const amd = backendFor('amd');
+    try {
+      const [node] = (await amd.inventory()).nodes;
+      expect(node?.gpus).toEqual([{ id: 'amd:1', model: 'AMD Radeon PRO W7900', memoryBytes: 51522830336 }]);
+      expect(node?.labels?.gpus).toBe('1 from rocm-smi');
+    } finally {
+      await amd.close?.();
+    }
+  });
+
+  test('an inventory is read once and reused until it is too old or a refresh is asked for', async () => {
+    const cacheDirectory = path.join(root, 'inventory-cache');
+    const backend = (maximumAge: number) =>
+      createSshBackend(hostSettings('python', { inventoryMaximumAgeSeconds: maximumAge }), {
+        stateDirectory: path.join(root, 'state'),
+        cacheDirectory,
+      });
+    const first = backend(300);
+    const again = backend(300);
+    const stale = backend(0);
+    try {
+      const read = await first.inventory();
+      expect(Date.now() - Date.parse(read.observedAt!)).toBeLessThan(30_000);
+      // Another process (a new backend on the same cache) answers from what was read, without the host.
+      await sleep(20);
+      expect(await again.inventory()).toEqual(read);
+      const refreshed = await again.inventory({ refresh: true });
+      expect(Date.parse(refreshed.observedAt!)).toBeGreaterThan(Date.parse(read.observedAt!));
+      expect(refreshed.nodes[0]?.cpus).toBe(read.nodes[0]?.cpus);
+      await sleep(20);
+      const reread = await stale.inventory();
+      expect(Date.parse(reread.observedAt!)).toBeGreaterThan(Date.parse(refreshed.observedAt!));
+    } finally {
+      await first.close?.();
+      await again.close?.();
+      await stale.close?.();
     }
   });
 

@@ -7,8 +7,14 @@ import type { SshBackendSettings } from '../src/index';
 /** The SSH testbed's hosts (see tooling/testbed/ssh-testbed.mjs), started by the global setup. */
 export const testbed = inject('sshTestbed');
 
-/** One host of the testbed: `python`, `gpu` (two stand-in H100s) or `bare` (no Python). */
-export function testHost(name: 'python' | 'gpu' | 'bare') {
+/**
+ * A host of the testbed: `python`, `gpu` (two stand-in H100s), `bare` (no Python) or `amd` (a stand-in
+ * integrated Radeon and a Radeon PRO W7900).
+ */
+export type TestHostName = (typeof testbed.hosts)[number]['name'];
+
+/** One host of the testbed, by name. */
+export function testHost(name: TestHostName) {
   const host = testbed.hosts.find((candidate) => candidate.name === name);
   if (!host) throw new Error(`The SSH testbed has no host ${name}.`);
   return host;
@@ -16,7 +22,7 @@ export function testHost(name: 'python' | 'gpu' | 'bare') {
 
 /** Settings that reach a testbed host with its key checked against the testbed's known_hosts. */
 export function hostSettings(
-  name: 'python' | 'gpu' | 'bare',
+  name: TestHostName,
   extra: Partial<SshBackendSettings> = {},
 ): SshBackendSettings {
   const host = testHost(name);
@@ -30,7 +36,7 @@ export function hostSettings(
 }
 
 /** A command on a testbed host through OpenSSH's own client, as a user would check; its output. */
-export async function onHost(name: 'python' | 'gpu' | 'bare', command: string): Promise<string> {
+export async function onHost(name: TestHostName, command: string): Promise<string> {
   const host = testHost(name);
   const { stdout } = await promisify(execFile)('ssh', [
     '-o',

@@ -8,6 +8,8 @@ import { printJson, writeOutput } from '../write-output';
 export interface InfraListCommandOptions {
   /** `--json`: print machine-readable JSON instead of text. */
   json?: boolean;
+  /** `--refresh`: read every host again rather than reuse what a backend kept. */
+  refresh?: boolean;
 }
 
 /**
@@ -21,7 +23,10 @@ export async function infraListCommand(options: InfraListCommandOptions): Promis
   const rows = await Promise.all(
     infrastructures.map(async (infrastructure) => {
       try {
-        return { infrastructure, inventory: await icl.inventory(infrastructure.name) };
+        return {
+          infrastructure,
+          inventory: await icl.inventory(infrastructure.name, { refresh: options.refresh === true }),
+        };
       } catch (error) {
         return { infrastructure, error: error instanceof Error ? error.message : String(error) };
       }
@@ -71,7 +76,22 @@ export async function infraListCommand(options: InfraListCommandOptions): Promis
     process.stdout,
     formatTable(['NAME', 'BACKEND', 'NODES', 'CPUS', 'MEMORY', 'GPUS'], table),
   );
+  // Figures a backend kept from an earlier reading say how old they are, and how to read them again.
+  const kept = rows.filter(({ inventory }) => inventory?.observedAt !== undefined);
+  if (kept.length > 0) {
+    const ages = kept.map(({ infrastructure, inventory }) => {
+      const seconds = Math.max(0, Math.round((Date.now() - Date.parse(inventory!.observedAt!)) / 1000));
+      return `${infrastructure.name} read ${formatAge(seconds)}`;
+    });
+    await writeOutput(process.stdout, `\n${ages.join(', ')} (icl infra ls --refresh reads again)\n`);
+  }
   return 0;
+}
+
+/** `just now`, `42 s ago`, `3 min ago`: how old a reading is. */
+function formatAge(seconds: number): string {
+  if (seconds < 5) return 'just now';
+  return seconds < 120 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`;
 }
 
 /** Totals of an inventory for one table row; GPUs grouped by model (`2x NVIDIA H100`). */

@@ -18,6 +18,11 @@ export interface DockerTestbed {
   host: string;
   /** The daemon's unix socket (undefined for a tcp:// daemon). */
   socketPath: string | undefined;
+  /**
+   * Where members of {@link dockerTestbedGroup} reach the daemon (`unix:///run/icl-testbed/docker-….sock`);
+   * undefined for a daemon given by ICL_TESTBED_DOCKER_HOST.
+   */
+  sharedHost: string | undefined;
   /** The base image name, `icl-testbed/python:bookworm`. */
   baseImage: string;
   /** The dockerd process id (undefined for a daemon given by ICL_TESTBED_DOCKER_HOST). */
@@ -58,7 +63,12 @@ export interface DockerTestbedPaths {
   bridgeName: string;
   bridgeAddress: string;
   defaultAddressPool: string;
+  /** The daemon's second socket, for members of {@link dockerTestbedGroup}. */
+  sharedSocketPath: string;
 }
+
+/** The group whose members may use the testbed's daemon through its shared socket. */
+export declare const dockerTestbedGroup: string;
 
 /** Where the docker testbed keeps its state: `${ICL_TESTBED_CACHE:-${XDG_CACHE_HOME:-~/.cache}/icl-testbed}/docker/`. */
 export declare function resolveDockerTestbedPaths(environment?: NodeJS.ProcessEnv): DockerTestbedPaths;

@@ -3,7 +3,7 @@
 // is reachable from these machines). Node built-ins only, so it runs before anything is installed.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, createReadStream, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -51,6 +51,8 @@ const unixSocketPathLimit = 107;
  * @typedef {object} DockerTestbed
  * @property {string} host the daemon address for DOCKER_HOST, e.g. `unix:///root/.cache/icl-testbed/docker/docker.sock`
  * @property {string | undefined} socketPath the daemon's unix socket (undefined for a tcp:// daemon)
+ * @property {string | undefined} sharedHost the address members of {@link dockerTestbedGroup} reach the
+ *   daemon at (undefined for a daemon given by ICL_TESTBED_DOCKER_HOST)
  * @property {string} baseImage the base image name, `icl-testbed/python:bookworm`
  * @property {number | undefined} pid the dockerd process id (undefined for a daemon given by ICL_TESTBED_DOCKER_HOST)
  * @property {boolean} startedByUs whether this call started the daemon (then `stop` stops it)
@@ -89,7 +91,23 @@ export function resolveDockerTestbedPaths(environment = process.env) {
     leasesDirectory: path.join(directory, 'leases'),
     stopWhenUnusedFile: path.join(directory, 'stop-when-unused'),
     ...networkForDirectory(directory),
+    ...sharedSocketForDirectory(directory),
   };
+}
+
+/**
+ * The group whose members may use the testbed's daemon through its shared socket: the SSH testbed's
+ * host with Docker logs in as one, as a user of a real host with Docker is in its `docker` group.
+ */
+export const dockerTestbedGroup = 'icl-testbed-docker';
+
+/**
+ * A second socket of the daemon, outside root's home (which other users cannot enter), for the members
+ * of {@link dockerTestbedGroup}; one per state directory, like the bridge.
+ */
+function sharedSocketForDirectory(directory) {
+  const digest = createHash('sha256').update(directory).digest('hex').slice(0, 6);
+  return { sharedSocketPath: `/run/icl-testbed/docker-${digest}.sock` };
 }
 
 /**
@@ -143,6 +161,7 @@ export async function startDockerTestbed(options = {}) {
     return {
       host: `unix://${paths.socketPath}`,
       socketPath: paths.socketPath,
+      sharedHost: `unix://${paths.sharedSocketPath}`,
       baseImage,
       pid: daemon.pid,
       startedByUs: daemon.startedByUs,
@@ -209,6 +228,7 @@ async function useGivenDaemon(host, paths, environment, log) {
   return {
     host,
     socketPath: connection.socketPath,
+    sharedHost: undefined,
     baseImage,
     pid: undefined,
     startedByUs: false,
@@ -233,6 +253,11 @@ async function reuseRunningDaemon(paths, log) {
     await stopDaemonProcess(pid, paths);
     return undefined;
   }
+  if (!existsSync(paths.sharedSocketPath)) {
+    log(`the testbed dockerd (pid ${pid}) has no shared socket ${paths.sharedSocketPath}; restarting it`);
+    await stopDaemonProcess(pid, paths);
+    return undefined;
+  }
   const storageDriver = await readStorageDriver(connection);
   log(
     `reusing the testbed dockerd (pid ${pid}, storage driver ${storageDriver}) left running by an earlier run`,
@@ -248,6 +273,8 @@ async function startOwnDaemon(paths, environment, log) {
   await fs.mkdir(paths.dataRoot, { recursive: true });
   await fs.mkdir(paths.execRoot, { recursive: true });
   await fs.writeFile(paths.configFile, '{}\n');
+  await fs.mkdir(path.dirname(paths.sharedSocketPath), { recursive: true, mode: 0o755 });
+  await ensureGroup(dockerTestbedGroup);
   await fs.writeFile(paths.logFile, '');
 
   const forcedDriver = environment.ICL_TESTBED_DOCKER_STORAGE_DRIVER;
@@ -287,6 +314,9 @@ function launchDockerd(dockerd, paths, storageDriver) {
     `--pidfile=${paths.pidFile}`,
     '-H',
     `unix://${paths.socketPath}`,
+    '-H',
+    `unix://${paths.sharedSocketPath}`,
+    `--group=${dockerTestbedGroup}`,
   ];
   const logDescriptor = openSync(paths.logFile, 'a');
   writeSync(logDescriptor, `--- ${new Date().toISOString()} ${dockerd} ${arguments_.join(' ')}\n`);
@@ -303,6 +333,11 @@ function launchDockerd(dockerd, paths, storageDriver) {
   } finally {
     closeSync(logDescriptor);
   }
+}
+
+/** Creates a system group unless it exists. */
+async function ensureGroup(name) {
+  await runCommand('groupadd', ['--force', '--system', name], { peer: 'dockerd' });
 }
 
 function daemonEnvironment() {

@@ -2,7 +2,9 @@
 // (reached from the test over a veth pair), host key, user and home. `python` is a full Debian host with
 // Python and venv; `gpu` is the same with a stand-in `nvidia-smi` that prints the real tool's CSV for two
 // H100s; `amd` has a stand-in `rocm-smi` that prints the real tool's JSON for a workstation's integrated
-// Radeon and a Radeon PRO W7900; `bare` is a chroot with only busybox (no Python). A test can cut a host's link or stop its sshd.
+// Radeon and a Radeon PRO W7900; `bare` is a chroot with only busybox (no Python). The `python` host's
+// user may use the docker testbed's daemon (as a member of a real host's docker group would), reached at
+// its shared socket through DOCKER_HOST. A test can cut a host's link or stop its sshd.
 // Node built-ins only, so it runs before anything is installed; keys, users and the chroot are cached.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,6 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { dockerTestbedGroup, resolveDockerTestbedPaths } from './docker-testbed.mjs';
 import { withLock } from './file-lock.mjs';
 import { isProcessAlive, readPidFile, signalProcess, waitForExit } from './process-table.mjs';
 import { runCommand } from './run-command.mjs';
@@ -20,7 +23,7 @@ import { TestbedPeerError } from './testbed-peer-error.mjs';
 export { TestbedPeerError };
 
 // Bump when the hosts change below: cached keys, users and the chroot are rebuilt when it differs.
-const version = 'ssh-v2';
+const version = 'ssh-v3';
 const peer = 'sshd';
 const subnet = '10.231';
 
@@ -31,6 +34,7 @@ const subnet = '10.231';
  * @property {number} port 22
  * @property {string} user the login user
  * @property {boolean} python whether it has Python 3 with venv
+ * @property {boolean} docker whether its user may use the docker testbed's daemon (DOCKER_HOST is set)
  * @property {string} namespace its network namespace
  * @property {string} link the host side of its veth pair (set it down to cut the host off)
  * @property {string} hostKeyFile its public host key
@@ -49,10 +53,10 @@ const subnet = '10.231';
  */
 
 const hostDefinitions = [
-  { name: 'python', index: 1, python: true, gpus: undefined, chroot: false },
-  { name: 'gpu', index: 2, python: true, gpus: 'nvidia', chroot: false },
-  { name: 'bare', index: 3, python: false, gpus: undefined, chroot: true },
-  { name: 'amd', index: 4, python: true, gpus: 'amd', chroot: false },
+  { name: 'python', index: 1, python: true, gpus: undefined, chroot: false, docker: true },
+  { name: 'gpu', index: 2, python: true, gpus: 'nvidia', chroot: false, docker: false },
+  { name: 'bare', index: 3, python: false, gpus: undefined, chroot: true, docker: false },
+  { name: 'amd', index: 4, python: true, gpus: 'amd', chroot: false, docker: false },
 ];
 
 /** Where the SSH testbed keeps its state: `${ICL_TESTBED_CACHE:-~/.cache/icl-testbed}/ssh/`. */
@@ -96,6 +100,10 @@ export function sshTestHosts(environment = process.env) {
       home: `/home/icl-testbed-${definition.name}`,
       // Programs only this host has (a stand-in nvidia-smi or rocm-smi), where its user can reach them.
       binDirectory: `/opt/icl-testbed-ssh/${definition.name}/bin`,
+      // The docker testbed's daemon, for a host whose user may use it.
+      dockerHost: definition.docker
+        ? `unix://${resolveDockerTestbedPaths(environment).sharedSocketPath}`
+        : undefined,
     };
   });
 }
@@ -174,6 +182,7 @@ function describe(paths, hosts, startedByUs, log) {
       port: host.port,
       user: host.user,
       python: host.python,
+      docker: host.docker,
       namespace: host.namespace,
       link: host.link,
       hostKeyFile: host.hostKeyFile,
@@ -259,6 +268,10 @@ async function prepare(paths, hosts, log) {
     await readHostKey(host);
     knownHosts.push(host.knownHostsLine);
     await ensureUser(host);
+    if (host.docker) {
+      await runCommand('groupadd', ['--force', '--system', dockerTestbedGroup], { peer });
+      await runCommand('usermod', ['--append', '--groups', dockerTestbedGroup, host.user], { peer });
+    }
     if (host.chrootDirectory) await prepareChroot(host);
     if (host.gpus === 'nvidia') await writeStandInNvidiaSmi(host.binDirectory);
     if (host.gpus === 'amd') await writeStandInRocmSmi(host.binDirectory);
@@ -402,6 +415,14 @@ JSON
   await fs.writeFile(path.join(directory, 'rocm-smi'), script, { mode: 0o755 });
 }
 
+/** What the host's sessions get in their environment: its own programs first, the docker testbed's daemon. */
+function sessionEnvironment(host) {
+  return [
+    ...(host.gpus ? [`PATH=${host.binDirectory}:/usr/local/bin:/usr/bin:/bin`] : []),
+    ...(host.dockerHost ? [`DOCKER_HOST=${host.dockerHost}`] : []),
+  ];
+}
+
 function sshdConfig(host, paths) {
   return [
     `# ICL SSH testbed host "${host.name}" (${version})`,
@@ -421,7 +442,7 @@ function sshdConfig(host, paths) {
     'MaxStartups 100:30:200',
     'LogLevel ERROR',
     'Subsystem sftp internal-sftp',
-    ...(host.gpus ? [`SetEnv PATH=${host.binDirectory}:/usr/local/bin:/usr/bin:/bin`] : []),
+    ...(host.gpus || host.dockerHost ? [`SetEnv ${sessionEnvironment(host).join(' ')}`] : []),
     ...(host.chrootDirectory ? [`ChrootDirectory ${host.chrootDirectory}`] : []),
     '',
   ].join('\n');

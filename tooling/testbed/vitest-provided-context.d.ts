@@ -11,7 +11,7 @@ declare module 'vitest' {
     dockerBaseImage: string;
     /** The Kubernetes testbed's kubeconfig file (context icl-testbed, an admin token). */
     kubeconfig: string;
-    /** The SSH testbed's hosts (python, gpu, bare), the identity file they accept and a known_hosts file. */
+    /** The SSH testbed's hosts (python, gpu, bare, amd), the identity file they accept and a known_hosts file. */
     sshTestbed: {
       hosts: Array<{
         name: 'python' | 'gpu' | 'bare' | 'amd';
@@ -19,6 +19,7 @@ declare module 'vitest' {
         port: number;
         user: string;
         python: boolean;
+        docker: boolean;
         namespace: string;
         link: string;
         hostKeyFile: string;

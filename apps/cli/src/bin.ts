@@ -42,6 +42,7 @@ program
   .option('--on <infrastructure>', 'where to run (an infrastructure or backend name); default from settings')
   .option('--env <NAME=VALUE>', 'set an environment variable for the program (repeatable)', collect)
   .option('--pip <package>', 'install a pip package into the runtime (repeatable)', collect)
+  .option('--image <image>', 'run in this container image (docker, kubernetes, ssh hosts with Docker)')
   .option('--file <src[:dst]>', 'ship a file or folder with the run (repeatable)', collect)
   .option('--function <name>', 'call this function of the Python file instead of running it')
   .option(

@@ -59,6 +59,22 @@ describe('icl on SSH hosts', () => {
     expect(three.exitCode).toBe(3);
   });
 
+  test("icl run --image runs in a container on the host's Docker daemon; on local, --image is refused", async () => {
+    const sandbox = await withFleet();
+    await writeFile(
+      join(sandbox.work, 'where.py'),
+      'import os\nprint("container" if os.path.exists("/.dockerenv") else "host", os.getcwd())\n',
+    );
+    const image = inject('dockerBaseImage');
+    const contained = await sandbox.icl(['run', '--on', `ssh:${named('python')}`, '--image', image, 'where.py']);
+    expect(contained.stdout).toBe('container /workspace\n');
+    expect(contained.exitCode).toBe(0);
+    const local = await sandbox.icl(['run', '--image', image, 'where.py']);
+    expect(local.stdout).toBe('');
+    expect(local.stderr).toContain(`it does not run the image ${image}`);
+    expect(local.exitCode).toBe(2);
+  });
+
   test('icl infra ls shows the fleet and each host with its GPUs', async () => {
     const sandbox = await withFleet();
     const listed = await sandbox.icl(['infra', 'ls']);

@@ -37,6 +37,7 @@ export { readJsonFile } from './read-json-file';
 export { amdGpuIdPrefix, parseRocmSmiGpus, rocmSmiGpuQuery } from './rocm-smi-gpus';
 export { type OutputBytes, RunDirectory } from './run-directory';
 export type { RunDriver, RunObservation, RunSubmitContext } from './run-driver';
+export { runtimeDockerfile, runtimeNeedsBuild, virtualEnvironmentPath } from './runtime-dockerfile';
 export type { StopRequest } from './stop-request';
 export { temporaryName } from './temporary-name';
 export { type Readiness, type ReadinessCheck, waitForServiceReadiness } from './wait-for-service-readiness';

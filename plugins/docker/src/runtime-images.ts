@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
+import { runtimeDockerfile, runtimeNeedsBuild } from '@icl/backend-kit';
 import type { RunRequestV1, StartRunOptionsV1 } from '@icl/core';
 import { buildImage } from './build-image';
 import { iclLabels } from './container-specification';
 import { dockerStatusCode } from './docker-api-error';
 import type { DockerConnection } from './docker-connection';
 import { pullImage } from './pull-image';
-import { runtimeDockerfile, runtimeNeedsBuild } from './runtime-dockerfile';
 
 /** The image of runtimes that name none and no Python version. */
 export const defaultBaseImage = 'python:3.12-slim';

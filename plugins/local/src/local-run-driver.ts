@@ -19,6 +19,7 @@ import {
   type RunRequestV1,
   type ServiceEndpoint,
   type ServiceOptions,
+  UnsupportedCapabilityError,
 } from '@icl/core';
 import { directoryChange } from './directory-change';
 import { claimGpus, releaseGpus } from './gpu-claims';
@@ -206,6 +207,13 @@ export class LocalRunDriver implements RunDriver<LocalRunRecord> {
     directory: LocalRunDirectory,
     context: RunSubmitContext,
   ): Promise<LaunchSpecification> {
+    if (request.runtime.image !== undefined)
+      throw new UnsupportedCapabilityError({
+        backendName: 'local',
+        capability: 'runtime',
+        message: `The local backend runs programs with this machine's own interpreters; it does not run the image ${request.runtime.image}.`,
+        hint: 'Run it in a container with --on docker, or leave out the image to run here.',
+      });
     const dependencies = request.runtime.dependencies ?? {};
     const progress = { onProgress: context.onProgress, signal: context.signal, hash: request.runtimeHash };
     const basePython = await resolvePythonInterpreter(

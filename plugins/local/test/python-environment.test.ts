@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { type ProgressEventV1, RuntimeBuildError } from '@icl/core';
+import { type ProgressEventV1, RuntimeBuildError, UnsupportedCapabilityError } from '@icl/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createLocalBackend } from '../src/index';
 import { createTemporaryRoot, runRequest, writeProgram } from './helpers';
@@ -65,4 +65,27 @@ describe('Python runtimes with pip packages', () => {
     const cached = await fs.readdir(path.join(temporary.cache, 'python'));
     expect(cached).not.toContain(request.runtimeHash);
   }, 180_000);
+});
+
+describe('runtimes with an image', () => {
+  test('are refused before anything starts, naming the image and where images run', async () => {
+    const temporary = await createTemporaryRoot();
+    try {
+      const backend = createLocalBackend(
+        {},
+        { stateDirectory: temporary.state, cacheDirectory: temporary.cache },
+      );
+      const file = await writeProgram(temporary.root, 'never.py', 'open("ran", "w").write("x")\n');
+      const error = (await backend
+        .startRun(runRequest({ kind: 'script', path: file }, { runtime: { image: 'python:3.12' } }))
+        .catch((thrown: unknown) => thrown)) as UnsupportedCapabilityError;
+      expect(error).toBeInstanceOf(UnsupportedCapabilityError);
+      expect(error.message).toBe(
+        "The local backend runs programs with this machine's own interpreters; it does not run the image python:3.12.",
+      );
+      expect(error.hint).toContain('--on docker');
+    } finally {
+      await temporary.remove();
+    }
+  });
 });

@@ -13,6 +13,10 @@ run_processes() {
   grep -lzx "ICL_RUN_ID=$id" /proc/[0-9]*/environ 2>/dev/null | sed 's#^/proc/##; s#/environ$##'
 }
 stop_run() {
+  # A run in a container (see host-containers.ts): the daemon stops it, SIGKILL after the grace period.
+  if [ -f "$HOME/$run/container" ]; then
+    docker stop --time "$grace" "$(cat "$HOME/$run/container")" > /dev/null 2>&1
+  fi
   pids=$(run_processes)
   [ -z "$pids" ] && return 0
   kill -TERM $pids 2>/dev/null

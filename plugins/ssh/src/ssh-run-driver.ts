@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import {
   abortable,
+  containerCommand,
   programCommand,
   type RunDriver,
   startPortForwarder,
@@ -21,6 +22,7 @@ import {
   RuntimeBuildError,
   UnsupportedCapabilityError,
 } from '@icl/core';
+import { containerMarkerFile, containerRunLines, prepareHostImage } from './host-containers';
 import { contentHashes, type HashedEntry, HostFiles, hashesOf } from './host-files';
 import { inventoryScript, parseHostInventory } from './host-inventory';
 import type { HostInventoryCache } from './host-inventory-cache';
@@ -115,13 +117,6 @@ export function createSshRunDriver(
     },
 
     async submit(request, { directory: localDirectory, onProgress, signal }) {
-      if (request.runtime.image !== undefined)
-        throw new UnsupportedCapabilityError({
-          backendName: 'ssh',
-          capability: 'runtime',
-          message: `The ssh backend runs programs with the host's own Python (and a venv for pip packages); it does not run the image ${request.runtime.image}.`,
-          hint: "Leave out the image, or run it with the host's Docker daemon: --on docker with DOCKER_HOST=ssh://user@host.",
-        });
       const entries = await contentHashes(await workspaceEntries(request));
       const placements = await placementsFor(request);
       for (const placement of placements) {
@@ -269,10 +264,12 @@ export function createSshRunDriver(
   ): Promise<SshRunRecord | undefined> {
     const host = placement.host;
     const directory = path.posix.join(base, 'runs', request.runId);
+    const inContainer = request.runtime.image !== undefined;
     const prepared = await connections.run(host, prepareScript, [
       directory,
       python,
       fileCache,
+      inContainer ? 'docker' : '',
       ...hashesOf(entries),
     ]);
     if (prepared.code !== 0)
@@ -283,11 +280,24 @@ export function createSshRunDriver(
       });
     const [home = '', pythonPath = 'no-python', ...facts] = prepared.stdout.trim().split('\n');
     const cached = new Set(facts.filter((fact) => fact.startsWith('cached ')).map((fact) => fact.slice(7)));
-    const command = programCommand(request.program, {
-      workspace: path.posix.join(home, directory, 'workspace'),
-      icl: path.posix.join(home, directory, 'icl'),
-    });
-    const needsPython = command.runsPython || (request.runtime.dependencies?.pip?.length ?? 0) > 0;
+    const noDocker = facts.find((fact) => fact.startsWith('no-docker'));
+    if (inContainer && noDocker !== undefined) {
+      await removeDirectory(host, directory);
+      throw new UnsupportedCapabilityError({
+        backendName: 'ssh',
+        capability: 'runtime',
+        message: `${host.name} has no Docker daemon its login can use, which a runtime with an image (${request.runtime.image}) needs: ${noDocker.slice('no-docker '.length) || 'docker is not installed'}.`,
+        hint: `Install Docker on the host and add the login to its docker group (sudo usermod -aG docker $USER), or leave out the image to run with the host's Python.`,
+      });
+    }
+    const command = inContainer
+      ? containerCommand(request.program)
+      : programCommand(request.program, {
+          workspace: path.posix.join(home, directory, 'workspace'),
+          icl: path.posix.join(home, directory, 'icl'),
+        });
+    const needsPython =
+      !inContainer && (command.runsPython || (request.runtime.dependencies?.pip?.length ?? 0) > 0);
     if (needsPython && pythonPath === 'no-python') {
       await removeDirectory(host, directory);
       throw new BackendUnavailableError({
@@ -297,14 +307,17 @@ export function createSshRunDriver(
       });
     }
     try {
-      const venv = await prepareVenv(host, request, home, onProgress, signal);
+      const image = inContainer ? await prepareHostImage(connections, host, request, onProgress) : undefined;
+      const venv = inContainer ? undefined : await prepareVenv(host, request, home, onProgress, signal);
       const files = new HostFiles(await connections.sftp(host));
       const fromCache = await files.ship(entries, directory, fileCache, cached);
       if (fromCache.length > 0)
         await files.write(path.posix.join(directory, 'files'), `${fromCache.join('\n')}\n`);
+      if (image !== undefined)
+        await files.write(path.posix.join(directory, containerMarkerFile), `icl-${request.runId}\n`);
       await files.write(
         path.posix.join(directory, 'command'),
-        commandFile(request, command.argv, venv ?? undefined),
+        commandFile(request, command.argv, { venv, image }),
         0o600,
       );
       signal?.throwIfAborted();
@@ -462,31 +475,43 @@ export function createSshRunDriver(
 
 /**
  * The `command` file the supervisor runs: it deletes itself (it holds the environment, which may have
- * secrets), exports the run's environment and id, puts the venv first on the PATH, and execs the program.
+ * secrets), exports the run's environment and id, puts the venv first on the PATH, and execs the
+ * program; or, for a runtime with an image, execs `docker run` of it with that environment.
  */
-function commandFile(request: RunRequestV1, argv: readonly string[], venv: string | undefined): string {
+function commandFile(
+  request: RunRequestV1,
+  argv: readonly string[],
+  runtime: { venv: string | undefined; image: string | undefined },
+): string {
   const environment = { ...request.environment, ICL_RUN_ID: request.runId, PYTHONUNBUFFERED: '1' };
+  const { venv, image } = runtime;
   return [
     'rm -f "$0"',
     ...Object.entries(environment).map(([name, value]) => `export ${name}=${shellQuote(value)}`),
     ...(venv
       ? [`export VIRTUAL_ENV=${shellQuote(venv)}`, `export PATH=${shellQuote(`${venv}/bin`)}:"$PATH"`]
       : []),
-    `exec ${argv.map(shellQuote).join(' ')}`,
+    ...(image === undefined
+      ? [`exec ${argv.map(shellQuote).join(' ')}`]
+      : containerRunLines(request, image, argv, Object.keys(environment))),
     '',
   ].join('\n');
 }
 
 /**
  * Prepares a host for a run in one round trip: `$1` the run's directory, `$2` the Python, `$3` the file
- * cache, `$4`… the hashes of the run's files. Prints the home, the Python's path (or `no-python`), and
- * `cached <hash>` for each file the cache has.
+ * cache, `$4` `docker` when the run needs the host's Docker daemon, `$5`… the hashes of the run's files.
+ * Prints the home, the Python's path (or `no-python`), `no-docker` and why when the daemon was needed
+ * and does not answer, and `cached <hash>` for each file the cache has.
  */
 const prepareScript = `
-run="$1"; python="$2"; cache="$3"; shift 3
+run="$1"; python="$2"; cache="$3"; docker="$4"; shift 4
 mkdir -p "$HOME/$run/workspace" "$HOME/$run/icl" || exit 1
 echo "$HOME"
 command -v "$python" || echo no-python
+if [ -n "$docker" ] && ! answer=$(docker version --format '{{.Server.Version}}' 2>&1); then
+  echo "no-docker $(printf '%s' "$answer" | grep -v '^$' | tail -1)"
+fi
 for hash in "$@"; do [ -f "$HOME/$cache/$hash" ] && echo "cached $hash"; done
 exit 0
 `;

@@ -2,10 +2,13 @@ import { mkdtemp, rm, statfs, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { createSshBackend } from '../src/index';
 import { runRequest } from './run-request';
-import { hostSettings, type TestHostName, testbed, testHost } from './testbed-hosts';
+import { hostSettings, onHost, type TestHostName, testbed, testHost } from './testbed-hosts';
+
+/** The docker testbed's base image (Debian with Python), present on the daemon the python host uses. */
+const dockerBaseImage = inject('dockerBaseImage');
 
 let root: string;
 beforeAll(async () => {
@@ -122,18 +125,81 @@ describe('what each host has', () => {
     }
   });
 
-  test('a runtime that names an image is refused before anything starts, pointing at the docker backend', async () => {
+  test("a runtime with an image runs in a container on the host's Docker daemon, as the login, in the run's workspace", async () => {
     const python = backendFor('python');
+    const script = path.join(root, 'in-image.py');
+    await writeFile(
+      script,
+      [
+        'import os, sys',
+        'print("in a container" if os.path.exists("/.dockerenv") else "on the host")',
+        'print(os.getcwd(), os.getuid(), os.environ["GREETING"])',
+        'open("made-here.txt", "w").write("x")',
+        'sys.exit(4)',
+        '',
+      ].join('\n'),
+    );
+    try {
+      const handle = await python.startRun(
+        runRequest(
+          { kind: 'script', path: script },
+          { runtime: { image: dockerBaseImage, environment: { GREETING: 'hello' } } },
+        ),
+      );
+      const state = await python.waitForRun(handle);
+      let output = '';
+      for await (const chunk of python.readLogs(handle)) output += chunk.text;
+      const uid = (await onHost('python', 'id -u')).trim();
+      expect(output).toBe(`in a container\n/workspace ${uid} hello\n`);
+      expect([state.status, state.exitCode]).toEqual(['failed', 4]);
+      // The daemon removed the container; what the program wrote is the login's, so ICL removed the run's
+      // directory once its end and output were recorded.
+      expect(await onHost('python', `docker ps -aq --filter label=icl.run-id=${handle.runId}`)).toBe('');
+      expect(await onHost('python', `test -e .icl/runs/${handle.runId} && echo left || echo removed`)).toBe(
+        'removed\n',
+      );
+    } finally {
+      await python.close?.();
+    }
+  });
+
+  test('cancelling a run in a container stops the container', async () => {
+    const python = backendFor('python');
+    const script = path.join(root, 'long-in-image.sh');
+    await writeFile(script, 'echo started\nsleep 300\n');
+    try {
+      const handle = await python.startRun(
+        runRequest({ kind: 'script', path: script }, { runtime: { image: dockerBaseImage }, detach: true }),
+      );
+      for await (const chunk of python.readLogs(handle, { follow: true }))
+        if (chunk.text.includes('started')) break;
+      expect(await onHost('python', `docker ps -q --filter label=icl.run-id=${handle.runId}`)).not.toBe('');
+      await python.cancelRun(handle);
+      expect((await python.waitForRun(handle)).status).toBe('cancelled');
+      expect(await onHost('python', `docker ps -aq --filter label=icl.run-id=${handle.runId}`)).toBe('');
+    } finally {
+      await python.close?.();
+    }
+  });
+
+  test('a runtime with an image on a host without a Docker daemon for its login is refused in one line saying so', async () => {
+    const gpu = backendFor('gpu');
     const script = path.join(root, 'image.sh');
     await writeFile(script, 'echo never\n');
     try {
-      const error = (await python
-        .startRun(runRequest({ kind: 'script', path: script }, { runtime: { image: 'python:3.12' } }))
+      const error = (await gpu
+        .startRun(runRequest({ kind: 'script', path: script }, { runtime: { image: dockerBaseImage } }))
         .catch((thrown: unknown) => thrown)) as Error & { hint: string };
-      expect(error.message).toContain('it does not run the image python:3.12');
-      expect(error.hint).toContain('DOCKER_HOST=ssh://user@host');
+      expect(error.message).toMatch(
+        new RegExp(
+          `^${testHost('gpu').user}@${testHost('gpu').address} has no Docker daemon its login can use, which a runtime with an image \\(${dockerBaseImage}\\) needs: .+\\.$`,
+        ),
+      );
+      expect(error.message).not.toContain('\n');
+      expect(error.hint).toContain('usermod -aG docker');
+      expect(await onHost('gpu', 'ls .icl/runs 2>/dev/null || true')).toBe('');
     } finally {
-      await python.close?.();
+      await gpu.close?.();
     }
   });
 

@@ -17,6 +17,8 @@ export interface RunCommandOptions {
   env?: string[];
   /** `--pip PACKAGE`, repeated: pip requirements of the runtime. */
   pip?: string[];
+  /** `--image IMAGE`: the container image the runtime is based on (backends that run images). */
+  image?: string;
   /** `--file SRC[:DST]`, repeated: files and folders shipped with the run. */
   file?: string[];
   /** `--function NAME`: call this function of the Python file. */
@@ -247,6 +249,7 @@ function buildRuntime(options: RunCommandOptions) {
       : { src: entry };
   });
   return {
+    ...(options.image ? { image: options.image } : {}),
     ...(options.pip?.length ? { dependencies: { pip: options.pip } } : {}),
     ...(files.length > 0 ? { files } : {}),
   };

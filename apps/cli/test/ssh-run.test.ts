@@ -66,7 +66,14 @@ describe('icl on SSH hosts', () => {
       'import os\nprint("container" if os.path.exists("/.dockerenv") else "host", os.getcwd())\n',
     );
     const image = inject('dockerBaseImage');
-    const contained = await sandbox.icl(['run', '--on', `ssh:${named('python')}`, '--image', image, 'where.py']);
+    const contained = await sandbox.icl([
+      'run',
+      '--on',
+      `ssh:${named('python')}`,
+      '--image',
+      image,
+      'where.py',
+    ]);
     expect(contained.stdout).toBe('container /workspace\n');
     expect(contained.exitCode).toBe(0);
     const local = await sandbox.icl(['run', '--image', image, 'where.py']);

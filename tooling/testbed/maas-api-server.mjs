@@ -2,9 +2,10 @@
 // does, following real MAAS data (../shared/fixtures/maas: the API description a MAAS 2.x server serves
 // and real machine objects): OAuth 1.0 PLAINTEXT authentication, machines listed and read, allocated by
 // constraints (409 when none matches), deployed (4 Ready → 10 Allocated → 9 Deploying → 6 Deployed, or
-// 11 Failed deployment with events saying why) and released (12 Releasing → 4 Ready). The machines are
-// the SSH testbed's hosts when the tests say so: their addresses are the machines' `ip_addresses`, and
-// a deployment installs the SSH keys of its cloud-config user data through `onDeployed`.
+// 11 Failed deployment with events saying why) and released (12 Releasing → 4 Ready, or with erase 14 Disk
+// erasing → 4 Ready). The machines are the SSH testbed's hosts when the tests say so: their addresses
+// are the machines' `ip_addresses`, and a deployment installs the SSH keys of its cloud-config user data
+// through `onDeployed`.
 // Node built-ins only.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ export const machineStatus = {
   deployed: [6, 'Deployed'],
   failedDeployment: [11, 'Failed deployment'],
   releasing: [12, 'Releasing'],
+  diskErasing: [14, 'Disk erasing'],
 };
 
 /**
@@ -232,13 +234,20 @@ export async function startMaasApiServer(options) {
       'POST',
       /^\/MAAS\/api\/2\.0\/machines\/([^/]+)\/$/,
       'release',
-      (match) => {
+      (match, form) => {
         const machine = machines.get(match[1]);
         if (!machine) return [404, 'No Machine matches the given query.'];
         if (machine.status === machineStatus.ready[0]) return [200, machine];
-        setStatus(machine, machineStatus.releasing, 'Releasing');
-        addEvent(machine, 'Releasing', 'releasing');
-        later(releaseMilliseconds, () => {
+        // With erase, MAAS wipes the disks (Disk erasing) before the machine is Ready again.
+        const erase = form.get('erase') === 'true';
+        if (erase) {
+          setStatus(machine, machineStatus.diskErasing, 'Erasing disks');
+          addEvent(machine, 'Disk erasing', 'erasing disks');
+        } else {
+          setStatus(machine, machineStatus.releasing, 'Releasing');
+          addEvent(machine, 'Releasing', 'releasing');
+        }
+        later(releaseMilliseconds * (erase ? 3 : 1), () => {
           setStatus(machine, machineStatus.ready);
           machine.owner = null;
           machine.owner_data = {};

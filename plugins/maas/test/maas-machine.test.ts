@@ -35,6 +35,25 @@ describe('maas:Machine', () => {
     expect(maas.machines()[0]).toMatchObject({ status: 4, status_name: 'Ready', owner: null });
   });
 
+  test('erase: true wipes the disks on destroy (Disk erasing, then Ready), with progress', async () => {
+    const machines = provider();
+    const { inputs } = await machines.check!({
+      server: maas.url,
+      tags: ['cpu'],
+      sshPublicKey: publicKey,
+      erase: true,
+    });
+    const created = await machines.create(inputs, context('erased'));
+    const progress: string[] = [];
+    await machines.delete(created.id, created.outputs, {
+      urn: 'lab::maas:Machine::erased',
+      onProgress: (line) => progress.push(line),
+    });
+    expect(progress).toContain(`releasing ${created.id} (erasing its disks)`);
+    expect(progress).toContain('node-1: Disk erasing (Erasing disks)');
+    expect(maas.machines()[1]).toMatchObject({ status: 4, status_name: 'Ready', owner: null });
+  });
+
   test('no machine matching is one clear error, and nothing is allocated', async () => {
     const machines = provider();
     const { inputs } = await machines.check!({ server: maas.url, tags: ['a100'], sshPublicKey: publicKey });

@@ -167,6 +167,7 @@ export const placeCachedFiles = `
 if [ -f "$placements" ]; then
   while read -r hash mode target; do
     cp "$HOME/$cache/$hash" "$target.icl-tmp" && chmod "$mode" "$target.icl-tmp" && mv "$target.icl-tmp" "$target" || exit 1
+    touch -c "$HOME/$cache/$hash"
   done < "$placements"
   rm -f "$placements"
 fi

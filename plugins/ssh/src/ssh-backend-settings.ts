@@ -44,6 +44,11 @@ export type SshBackendSettings = {
    * ls --refresh` reads it now. Default 300.
    */
   inventoryMaximumAgeSeconds?: number;
+  /**
+   * Days a file in a host's file cache (`~/.icl/files`) is kept after the last run that used it; the
+   * cache is pruned at most once a day per host. Default 14.
+   */
+  fileCacheDays?: number;
   /** Where run records and logs are kept on this machine; overrides the host's choice. */
   stateDirectory?: string;
   /** Where caches are kept on this machine; overrides the host's choice. */
@@ -66,6 +71,7 @@ export const sshSettingKinds: Readonly<Record<keyof SshBackendSettings, SettingK
   graceSeconds: settingKinds.number,
   connectTimeoutSeconds: settingKinds.number,
   inventoryMaximumAgeSeconds: settingKinds.number,
+  fileCacheDays: settingKinds.number,
   stateDirectory: settingKinds.string,
   cacheDirectory: settingKinds.string,
 };
@@ -90,6 +96,7 @@ export function checkSshBackendSettings(settings: Record<string, unknown>): SshB
     'graceSeconds',
     'connectTimeoutSeconds',
     'inventoryMaximumAgeSeconds',
+    'fileCacheDays',
     'port',
   ] as const) {
     const value = checked[name];

@@ -48,3 +48,34 @@ describe("a host's file cache", () => {
     }
   });
 });
+
+describe('pruning the file cache', () => {
+  test('files no run used for fileCacheDays go at the next run (once a day); a recently used one stays', async () => {
+    const script = path.join(root, 'noop.sh');
+    await writeFile(script, 'echo ran\n');
+    const backend = createSshBackend(hostSettings('python', { fileCacheDays: 3 }), {
+      stateDirectory: path.join(root, 'state'),
+      cacheDirectory: path.join(root, 'cache'),
+    });
+    const stale = `${'a'.repeat(63)}0`;
+    const recent = `${'a'.repeat(63)}1`;
+    const run = async () => {
+      const handle = await backend.startRun(runRequest({ kind: 'script', path: script }));
+      expect((await backend.waitForRun(handle)).status).toBe('succeeded');
+    };
+    try {
+      await onPython(
+        `mkdir -p .icl/files && touch -d '5 days ago' .icl/files/${stale} && touch -d '2 days ago' .icl/files/${recent} && rm -f .icl/files/.pruned`,
+      );
+      await run();
+      expect(await onPython(`ls .icl/files | grep '^a\\{63\\}' || true`)).toBe(`${recent}\n`);
+      // Pruned today already: a file turning stale now waits for tomorrow's pruning.
+      await onPython(`touch -d '5 days ago' .icl/files/${recent}`);
+      await run();
+      expect(await onPython(`ls .icl/files | grep '^a\\{63\\}' || true`)).toBe(`${recent}\n`);
+    } finally {
+      await onPython(`rm -f .icl/files/${stale} .icl/files/${recent}`);
+      await backend.close?.();
+    }
+  });
+});

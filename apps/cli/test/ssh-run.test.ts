@@ -65,7 +65,7 @@ describe('icl on SSH hosts', () => {
       join(sandbox.work, 'where.py'),
       'import os\nprint("container" if os.path.exists("/.dockerenv") else "host", os.getcwd())\n',
     );
-    const image = inject('dockerBaseImage');
+    const image = inject('dockerBaseImage' as never) as string;
     const contained = await sandbox.icl([
       'run',
       '--on',

@@ -94,8 +94,17 @@ export function registerStackCommands(program: Command): void {
 
   const state = program
     .command('state')
-    .description("A stack's recorded state: list, show, forget resources; unlock.")
-    .addHelpText('after', examples(['$ icl state ls', '$ icl state show config', '$ icl state unlock demo']));
+    .description("A stack's recorded state: ls, show, rm (stop managing) a resource; unlock; restore.")
+    .addHelpText(
+      'after',
+      examples([
+        '$ icl state ls',
+        '$ icl state show config',
+        '$ icl state rm legacy-bucket',
+        '$ icl state unlock demo',
+        '$ icl state restore demo',
+      ]),
+    );
   state
     .command('ls')
     .alias('list')
@@ -150,6 +159,26 @@ export function registerStackCommands(program: Command): void {
     .action(
       action(async (stack: string) =>
         (await import('./commands/state-unlock-command')).stateUnlockCommand(stack),
+      ),
+    );
+
+  state
+    .command('restore')
+    .description("Rebuild a damaged stack's state from the previous generation ICL keeps.")
+    .argument('<stack>', 'the stack name')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      examples([
+        '$ icl state restore demo',
+        '',
+        'Replays the backup snapshot and every journal after it while their changes follow on intact, writes',
+        'the result as the new state, and moves the files it replaces to a damaged-<time> folder.',
+      ]),
+    )
+    .action(
+      action(async (stack: string, options) =>
+        (await import('./commands/state-restore-command')).stateRestoreCommand(stack, options),
       ),
     );
 

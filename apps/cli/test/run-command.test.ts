@@ -22,6 +22,22 @@ describe('icl run', () => {
     });
   });
 
+  test('icl runs names a damaged run record on stderr and still lists every other run', async () => {
+    const sandbox = await createSandbox();
+    await writeFile(join(sandbox.work, 'hello.py'), 'print("hello")\n');
+    expect((await sandbox.icl(['run', 'hello.py'])).exitCode).toBe(0);
+    const damaged = join(sandbox.stateDirectory, 'runs', 'mfx3k2a1-zzzz.json');
+    await writeFile(damaged, '{}');
+    const listed = await sandbox.icl(['runs', '--json']);
+    expect(listed.stderr).toBe(
+      `icl: warning: left out of the list: The run record ${damaged} is not a run record ICL wrote (id: must be a string).\n`,
+    );
+    expect((JSON.parse(listed.stdout) as Array<{ status: string }>).map((run) => run.status)).toEqual([
+      'succeeded',
+    ]);
+    expect(listed.exitCode).toBe(0);
+  });
+
   test("mirrors the program's exit code", async () => {
     const sandbox = await createSandbox();
     await writeFile(join(sandbox.work, 'fail.py'), 'import sys\nprint("failing")\nsys.exit(3)\n');

@@ -309,4 +309,59 @@ describe('icl destroy, import, state, stack', () => {
     expect(await readFile(join(sandbox.work, 'notes.txt'), 'utf8')).toBe('old notes\n');
     expect((await sandbox.icl(['state', 'unlock', 'notes'])).stdout).toBe('Stack "notes" was not locked.\n');
   });
+
+  test('a damaged state is refused by plan and apply with the file and record, changing nothing; state restore rebuilds what is intact and says what is lost', async () => {
+    const sandbox = await demo();
+    expect((await sandbox.icl(['apply', '--yes'])).exitCode).toBe(0);
+    const journal = join(sandbox.stateDirectory, 'stacks', 'demo', 'journal.0.jsonl');
+    const lines = (await readFile(journal, 'utf8')).split('\n');
+    lines[2] = lines[2]!.replace('"kind":"', '"kind":"x');
+    await writeFile(journal, lines.join('\n'));
+    const damaged = await readFile(journal, 'utf8');
+    const plan = await sandbox.icl(['plan']);
+    expect(plan.stderr).toContain(
+      `icl: The state file ${journal}:3 holds change #3, whose checksum does not match: it was altered. Nothing was changed.`,
+    );
+    expect(plan.stderr).toContain('icl state restore demo');
+    expect(plan.exitCode).not.toBe(0);
+    expect((await sandbox.icl(['apply', '--yes'])).exitCode).not.toBe(0);
+    expect(await readFile(journal, 'utf8')).toBe(damaged);
+
+    const restored = await sandbox.icl(['state', 'restore', 'demo']);
+    expect(restored.stderr).toMatch(
+      new RegExp(
+        `^Restored stack "demo" up to change #2: 1 resource recorded\\.\\nIt stopped at a damaged record: ${journal.replaceAll('/', '\\/')}:3 holds change #3, whose checksum does not match: it was altered\\.\\nChanges #3 to #6 were recorded but are lost: run icl plan`,
+      ),
+    );
+    expect(restored.exitCode).toBe(1);
+    // The state reads again: what was lost shows as to be created (config already exists: icl import it).
+    const after = await sandbox.icl(['plan']);
+    expect(after.exitCode).toBe(0);
+    expect(after.stdout).toMatch(/\+ config/);
+  });
+
+  test('apply --yes piped into a reader that stops after one line (| head -1) applies everything and exits 0', async () => {
+    const sandbox = await createSandbox();
+    const resources = Array.from(
+      { length: 40 },
+      (_, index) =>
+        `  file${index}:\n    type: icl:File\n    inputs:\n      path: out/file${index}.txt\n      content: "${index}"\n`,
+    );
+    await writeFile(join(sandbox.work, 'icl-stack.yaml'), `name: many\nresources:\n${resources.join('')}`);
+    const child = sandbox.spawnIcl(['apply', '--yes']);
+    // The reader takes the first chunk, then closes its end of the pipe.
+    child.stdout!.once('data', () => child.stdout!.destroy());
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exitCode = await new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
+    expect(stderr).toBe('');
+    expect(exitCode).toBe(0);
+    const listed = await sandbox.icl(['state', 'ls', '--json']);
+    const recorded = JSON.parse(listed.stdout) as { resources: unknown[]; interrupted: unknown[] };
+    expect([recorded.resources.length, recorded.interrupted.length]).toEqual([40, 0]);
+  });
 });

@@ -4,6 +4,8 @@ import type { LockHolder } from './state/lock-holder';
 export type EngineEvent =
   /** The stack's lock was left by a process that died; this run took it over. */
   | { readonly type: 'stale-lock-taken-over'; readonly stack: string; readonly holder: LockHolder }
+  /** Opening the state repaired it: a last record a crash cut short was removed (`message` says where). */
+  | { readonly type: 'state-repaired'; readonly stack: string; readonly message: string }
   /**
    * An operation an interrupted run left unfinished was resolved: a create whose resource exists was
    * `adopted`, one that made nothing is `nothing-made`; an update or delete is `checked`.

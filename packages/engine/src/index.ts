@@ -76,6 +76,7 @@ export {
 export { createLocalStateStore, type LocalStateStoreOptions } from './state/local-state-store';
 export type { LockHolder } from './state/lock-holder';
 export type { PendingOperation, ResourceState } from './state/resource-state';
+export type { StateRestoreReport } from './state/restore-stack-state';
 export { sealedProperty } from './state/secret-cipher';
 export { StackState, type StackStateData } from './state/stack-state';
 export type { StateChange } from './state/state-change';

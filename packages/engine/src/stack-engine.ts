@@ -15,6 +15,7 @@ import { secretInputsOf, secretOutputsOf } from './planning/secret-properties';
 import { UnknownValue } from './planning/unknown-value';
 import type { LockHolder } from './state/lock-holder';
 import type { ResourceState } from './state/resource-state';
+import type { StateRestoreReport } from './state/restore-stack-state';
 import type { StackState } from './state/stack-state';
 import type { StackSummary, StateSession, StateStore } from './state/state-store';
 import { validateStack } from './validation/validate-stack';
@@ -274,6 +275,14 @@ export class StackEngine {
     return this.#store.unlock(stack);
   }
 
+  /**
+   * Rebuilds a damaged stack's state from the previous generation the state store keeps (`icl state
+   * restore`); the replaced files are kept. The report says up to which change the state was restored.
+   */
+  restoreState(stack: string): Promise<StateRestoreReport> {
+    return this.#store.restore(stack);
+  }
+
   async #execute(detailed: DetailedPlan, session: StateSession, options: ApplyOptions): Promise<ApplyResult> {
     const summary: ExecutionSummary = { created: 0, updated: 0, replaced: 0, deleted: 0 };
     if (!planHasChanges(detailed.plan)) return { plan: detailed.plan, applied: false, summary };
@@ -298,6 +307,8 @@ export class StackEngine {
     try {
       if (session.staleLockHolder)
         this.#emitter(options)({ type: 'stale-lock-taken-over', stack, holder: session.staleLockHolder });
+      if (session.repaired)
+        this.#emitter(options)({ type: 'state-repaired', stack, message: session.repaired });
       return await work(session);
     } finally {
       await session.close();

@@ -1,7 +1,8 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { createBuiltInProviders, parseStackFile } from '../src/index';
+import { createBuiltInProviders, createStack, type EngineEvent, parseStackFile } from '../src/index';
+import { createRecordingProvider } from './recording-provider';
 import { temporaryDirectory } from './temporary-directory';
 import { testEngine } from './test-engine';
 
@@ -54,4 +55,32 @@ test('a failing script fails the operation with the end of its standard error', 
     'Create of "broken" in stack "failing" failed: The create script exited with code 3: no credentials for the registry.',
   );
   expect((await engine.readState('failing')).resources.size).toBe(0);
+});
+
+test('a secret a failing command prints (in its stderr, quoted in the error) is redacted from the error and the events', async () => {
+  const provider = createRecordingProvider();
+  const work = await temporaryDirectory();
+  const { engine } = await testEngine([...createBuiltInProviders({ baseDirectory: work }), provider]);
+  const stack = createStack('leaky');
+  const vault = stack.resource('vault', provider, { value: 'v' });
+  stack.resource(
+    'deploy',
+    createBuiltInProviders({ baseDirectory: work }).find((one) => one.type === 'icl:Command')!,
+    {
+      create: 'echo "leaking $TOKEN" >&2; exit 3',
+      // A reference inside an object, as a stack file writes `TOKEN: ${vault.token}`.
+      environment: { TOKEN: vault.outputs.token } as never,
+    },
+  );
+  const events: EngineEvent[] = [];
+  const error = (await engine
+    .apply(stack, { onEvent: (event) => events.push(event) })
+    .catch((thrown: unknown) => thrown)) as Error;
+  const token = (await engine.readState('leaky')).resources.get('vault')!.outputs.token as string;
+  expect(token).toMatch(/^token-of-vault-/);
+  expect(error.message).toContain('leaking [secret]');
+  expect(error.message).not.toContain(token);
+  const failed = events.find((event) => event.type === 'resource-failed');
+  expect(failed).toMatchObject({ name: 'deploy', message: expect.stringContaining('leaking [secret]') });
+  expect(JSON.stringify(events)).not.toContain(token);
 });

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -74,6 +75,41 @@ describe('stack lock', () => {
     await engine.apply(stack, { onEvent: (event) => events.push(event) });
     expect(events[0]).toEqual({ type: 'stale-lock-taken-over', stack: 'shared', holder: dead });
     expect(Object.keys(worldByName(provider)).sort()).toEqual(['a', 'b']);
+  });
+
+  test('a lock whose pid now belongs to another live process (pid reuse) is stale and taken over; one held by that process is not', async () => {
+    const provider = createRecordingProvider();
+    const { engine, stateDirectory } = await testEngine();
+    const stack = createStack('reused');
+    stack.resource('a', provider, { value: 'a' });
+    await engine.apply(stack);
+    // A live process that is not the holder: the lock names its pid, but the holder started at another time.
+    const unrelated = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => unrelated.once('spawn', resolve));
+      const bootId = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
+      const holder = {
+        pid: unrelated.pid!,
+        host: hostname(),
+        command: 'apply',
+        startedAt: new Date(Date.now() - 86_400_000).toISOString(),
+        process: `${bootId}:1`,
+      };
+      const lockFile = join(stateDirectory, 'reused', 'lock');
+      await writeFile(lockFile, JSON.stringify(holder));
+      const events: EngineEvent[] = [];
+      stack.resource('b', provider, { value: 'b' });
+      await engine.apply(stack, { onEvent: (event) => events.push(event) });
+      expect(events[0]).toEqual({ type: 'stale-lock-taken-over', stack: 'reused', holder });
+      // The same pid with its own start time is the holder, alive: the stack stays locked.
+      const identity = (await readFile(`/proc/${unrelated.pid}/stat`, 'utf8')).split(') ')[1]!.split(' ')[19];
+      await writeFile(lockFile, JSON.stringify({ ...holder, process: `${bootId}:${identity}` }));
+      stack.resource('c', provider, { value: 'c' });
+      await expect(engine.apply(stack)).rejects.toBeInstanceOf(StackLockedError);
+      expect(Object.keys(worldByName(provider)).sort()).toEqual(['a', 'b']);
+    } finally {
+      unrelated.kill('SIGKILL');
+    }
   });
 
   test("another host's lock is never taken over; `unlock` removes it and says whose it was", async () => {

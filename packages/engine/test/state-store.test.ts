@@ -18,10 +18,15 @@ describe('local state store', () => {
     const { engine, stateDirectory } = await testEngine();
     await engine.apply(things(provider, 3));
     const directory = join(stateDirectory, 'store');
-    expect((await readdir(directory)).sort()).toEqual(['journal.0.jsonl']);
+    expect((await readdir(directory)).sort()).toEqual(['head', 'journal.0.jsonl']);
     const journal = (await readFile(join(directory, 'journal.0.jsonl'), 'utf8')).trim().split('\n');
-    // One intent before each create, one record after it.
-    expect(journal.map((line) => JSON.parse(line).kind).sort()).toEqual([
+    // Numbered from 1 in order, one intent before each create, one record after it.
+    expect(journal.map((line) => JSON.parse(line).sequence)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(JSON.parse(await readFile(join(directory, 'head'), 'utf8'))).toEqual({
+      generation: 0,
+      sequence: 6,
+    });
+    expect(journal.map((line) => JSON.parse(line).change.kind).sort()).toEqual([
       'created',
       'created',
       'created',
@@ -43,9 +48,15 @@ describe('local state store', () => {
     await engine.apply(things(provider, 25));
     const directory = join(stateDirectory, 'store');
     const files = (await readdir(directory)).sort();
-    expect(files[0]).toMatch(/^journal\.\d+\.jsonl$/);
-    expect(files[1]).toBe('snapshot.json');
-    expect(files).toHaveLength(2);
+    // The snapshot, its journal, and the previous generation kept as a backup with its own journal.
+    const generation = JSON.parse(await readFile(join(directory, 'snapshot.json'), 'utf8')).generation;
+    expect(files).toEqual([
+      'head',
+      `journal.${generation - 1}.jsonl`,
+      `journal.${generation}.jsonl`,
+      'snapshot.backup.json',
+      'snapshot.json',
+    ]);
     const state = await store.read('store');
     expect(state.resources.size).toBe(25);
     expect(state.resources.get('r24')?.outputs.value).toBe('v24');
@@ -60,8 +71,12 @@ describe('local state store', () => {
     // resources writes each snapshot after at least as many changes as it holds.
     await engine.apply(things(provider, 400));
     const directory = join(stateDirectory, 'store');
-    const journal = (await readdir(directory)).find((file) => file.startsWith('journal.'));
-    const generation = Number(journal?.split('.')[1]);
+    const generation = Math.max(
+      ...(await readdir(directory))
+        .filter((file) => file.startsWith('journal.'))
+        .map((file) => Number(file.split('.')[1])),
+    );
+    const journal = `journal.${generation}.jsonl`;
     expect(generation).toBeGreaterThan(1);
     expect(generation).toBeLessThanOrEqual(12);
     const lines = (await readFile(join(directory, journal!), 'utf8')).trim().split('\n').filter(Boolean);
@@ -114,7 +129,7 @@ describe('local state store', () => {
     const token = state.resources.get('a')?.outputs.token as string;
     expect(token).toMatch(/^token-of-a-/);
     expect(state.resources.get('b')?.outputs.value).toBe(`uses ${token}`);
-    for (const name of await readdir(join(stateDirectory, 'secrets'))) {
+    for (const name of (await readdir(join(stateDirectory, 'secrets'))).filter((entry) => entry !== 'head')) {
       const text = await readFile(join(stateDirectory, 'secrets', name), 'utf8');
       expect(text).not.toContain(token);
       expect(text).not.toContain('hunter2-password');

@@ -21,7 +21,7 @@ import { type InfrastructureSelector, resolveInfrastructure } from './resolve-in
 import { RunHandle } from './run-handle';
 import { createRunId } from './run-id';
 import type { RunOptions } from './run-options';
-import { RunStore } from './run-store';
+import { type DamagedRunRecord, RunStore } from './run-store';
 import { loadSettings, type Settings } from './settings';
 
 /**
@@ -76,6 +76,11 @@ export interface ListRunsOptions {
    * finished since), and store it. Off by default, since it may load backends.
    */
   refresh?: boolean;
+  /**
+   * Called for each record that cannot be read (its file and what is wrong), which the listing leaves
+   * out: say it to the user, so a damaged record is never passed over in silence.
+   */
+  onDamagedRecord?: (damage: DamagedRunRecord) => void;
 }
 
 /**
@@ -242,7 +247,7 @@ class IclClient implements Icl {
   }
 
   async listRuns(options: ListRunsOptions = {}): Promise<RunRecord[]> {
-    let records = await this.#store.list();
+    let records = await this.#store.list(options.onDamagedRecord);
     if (options.limit !== undefined) records = records.slice(0, Math.max(0, options.limit));
     if (!options.refresh) return records;
     return Promise.all(

@@ -92,7 +92,11 @@ export {
 export { RunHandle, type RunHandleOptions } from './run-handle';
 export { createRunId } from './run-id';
 export type { RunOptions } from './run-options';
-export { RunStore } from './run-store';
+export {
+  RunRecordUnreadableError,
+  type RunRecordUnreadableErrorOptions,
+} from './run-record-unreadable-error';
+export { type DamagedRunRecord, RunStore } from './run-store';
 export { type RuntimeOptions, runtime } from './runtime';
 export {
   type InfrastructureDefinition,

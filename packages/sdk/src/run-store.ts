@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createFileExclusively, writeFileAtomically } from '@icl/backend-kit/files';
 import { InvalidArgumentError, RunNotFoundError, type RunRecord } from '@icl/core';
 import { isRunIdText } from './run-id';
+import { RunRecordUnreadableError } from './run-record-unreadable-error';
 
 const recordSuffix = '.json';
 
@@ -67,9 +68,21 @@ export class RunStore {
     });
   }
 
-  /** Every record, newest first. Unreadable files (from a newer ICL, or edited by hand) are skipped. */
-  async list(): Promise<RunRecord[]> {
-    const records = await Promise.all((await this.#ids()).map((id) => this.#read(id).catch(() => undefined)));
+  /**
+   * Every record, newest first. A record that cannot be read (damaged, edited by hand, cut short) is
+   * left out and passed to `onDamaged` with its file and what is wrong, so one bad file never hides
+   * the others and is never passed over in silence.
+   */
+  async list(onDamaged?: (damage: DamagedRunRecord) => void): Promise<RunRecord[]> {
+    const records = await Promise.all(
+      (await this.#ids()).map((id) =>
+        this.#read(id).catch((error: unknown) => {
+          if (!RunRecordUnreadableError.isInstance(error)) throw error;
+          onDamaged?.({ file: error.file, problem: error.message });
+          return undefined;
+        }),
+      ),
+    );
     return records
       .filter((record): record is RunRecord => record !== undefined)
       .sort(
@@ -138,8 +151,46 @@ export class RunStore {
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
       throw error;
     }
-    return JSON.parse(text) as RunRecord;
+    const file = this.#path(id);
+    let record: unknown;
+    try {
+      record = JSON.parse(text);
+    } catch {
+      throw damaged(file, 'is not valid JSON');
+    }
+    const problem = runRecordProblem(record);
+    if (problem) throw damaged(file, `is not a run record ICL wrote (${problem})`);
+    return record as RunRecord;
   }
+}
+
+/** A run record {@link RunStore.list} could not read: its file, and what is wrong with it. */
+export interface DamagedRunRecord {
+  file: string;
+  problem: string;
+}
+
+/** What every run record has, checked before anything reads it; the first field missing or wrong. */
+function runRecordProblem(record: unknown): string | undefined {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return 'not a JSON object';
+  const fields = record as Record<string, unknown>;
+  for (const name of ['id', 'createdAt', 'infrastructure', 'backend', 'description', 'runtimeHash'])
+    if (typeof fields[name] !== 'string') return `${name}: must be a string`;
+  const program = fields.program as Record<string, unknown> | undefined;
+  if (typeof program !== 'object' || program === null || typeof program.kind !== 'string')
+    return 'program: must be an object with a kind';
+  const state = fields.state as Record<string, unknown> | undefined;
+  if (typeof state !== 'object' || state === null || typeof state.status !== 'string')
+    return 'state: must be an object with a status';
+  return undefined;
+}
+
+function damaged(file: string, what: string): RunRecordUnreadableError {
+  return new RunRecordUnreadableError({
+    file,
+    message: `The run record ${file} ${what}.`,
+    hint: 'Move the file away (or delete it) if the run no longer matters; the other runs are unaffected.',
+  });
 }
 
 function serialize(record: RunRecord): string {

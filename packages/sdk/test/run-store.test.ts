@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError, RunNotFoundError, type RunRecord } from '@icl/core';
 import { describe, expect, test } from 'vitest';
 import { createRunId } from '../src/run-id';
+import { RunRecordUnreadableError } from '../src/run-record-unreadable-error';
 import { RunStore } from '../src/run-store';
 import { temporaryDirectory } from './temporary-directory';
 
@@ -117,5 +118,39 @@ describe('RunStore', () => {
     const store = new RunStore(await temporaryDirectory());
     await store.create(record('mfx3k2a1-q7zp'));
     await expect(store.create(record('mfx3k2a1-q7zp'))).rejects.toThrow('exists already');
+  });
+
+  test('damaged records are named and left out of the listing, which still lists every other run; reading one by id says which file', async () => {
+    const state = await temporaryDirectory();
+    const store = new RunStore(state);
+    await store.create(record('mfx3k2a1-aaaa', '2025-01-01T00:00:00.000Z'));
+    await store.create(record('mfx3k2a1-bbbb', '2025-01-02T00:00:00.000Z'));
+    const runs = join(state, 'runs');
+    await writeFile(join(runs, 'mfx3k2a1-cccc.json'), '{}');
+    await writeFile(join(runs, 'mfx3k2a1-dddd.json'), '{"id": "mfx3k2a1-dd');
+    await writeFile(
+      join(runs, 'mfx3k2a1-eeee.json'),
+      JSON.stringify({ ...record('mfx3k2a1-eeee'), state: { phase: 'gone' } }),
+    );
+    const damaged: Array<{ file: string; problem: string }> = [];
+    const listed = await store.list((damage) => damaged.push(damage));
+    expect(listed.map((run) => run.id)).toEqual(['mfx3k2a1-bbbb', 'mfx3k2a1-aaaa']);
+    expect(damaged.sort((left, right) => left.file.localeCompare(right.file))).toEqual([
+      {
+        file: join(runs, 'mfx3k2a1-cccc.json'),
+        problem: `The run record ${join(runs, 'mfx3k2a1-cccc.json')} is not a run record ICL wrote (id: must be a string).`,
+      },
+      {
+        file: join(runs, 'mfx3k2a1-dddd.json'),
+        problem: `The run record ${join(runs, 'mfx3k2a1-dddd.json')} is not valid JSON.`,
+      },
+      {
+        file: join(runs, 'mfx3k2a1-eeee.json'),
+        problem: `The run record ${join(runs, 'mfx3k2a1-eeee.json')} is not a run record ICL wrote (state: must be an object with a status).`,
+      },
+    ]);
+    const error = await store.get('mfx3k2a1-cccc').catch((thrown: unknown) => thrown);
+    expect(RunRecordUnreadableError.isInstance(error)).toBe(true);
+    expect((error as RunRecordUnreadableError).file).toBe(join(runs, 'mfx3k2a1-cccc.json'));
   });
 });

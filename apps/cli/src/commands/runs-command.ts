@@ -25,8 +25,16 @@ export async function runsCommand(options: RunsCommandOptions): Promise<number> 
     });
   }
   const icl = await createCliClient();
-  const records = await icl.listRuns({ limit, refresh: true });
+  const damaged: string[] = [];
+  const records = await icl.listRuns({
+    limit,
+    refresh: true,
+    onDamagedRecord: ({ problem }) => damaged.push(problem),
+  });
   await icl.close();
+  // Named on stderr, so the listing (and --json) stays what it is for the runs that are readable.
+  for (const problem of damaged.sort())
+    await writeOutput(process.stderr, `icl: warning: left out of the list: ${problem}\n`);
   if (options.json) {
     await printJson(records.map(summarizeRun));
     return 0;

@@ -29,6 +29,9 @@ export function createApplyProgress(
           `icl: took over the lock of stack "${event.stack}" left by \`icl ${event.holder.command}\` (pid ${event.holder.pid}), which is no longer running\n`,
         );
         return;
+      case 'state-repaired':
+        write(`icl: repaired the state of stack "${event.stack}": ${event.message}\n`);
+        return;
       case 'interrupted-operation-resolved': {
         const outcome = {
           adopted: 'it exists, now recorded',

@@ -47,8 +47,10 @@ export async function runChanges(
   // Lines are gathered and written once per turn of the event loop: thousands of resources would
   // otherwise cost a system call a line.
   let pending = '';
+  // Through writeOutput: a reader that goes away (`icl apply --yes | head -1`) stops the printing, never
+  // the apply, which goes on to the end and exits with its own status.
   const flush = () => {
-    if (pending) out.write(pending);
+    if (pending) void writeOutput(out, pending);
     pending = '';
   };
   const write = (text: string) => {

@@ -12,6 +12,7 @@ import type { ResourceState } from '../state/resource-state';
 import type { StateSession } from '../state/state-store';
 import { errorMessage } from './error-message';
 import { OperationGraph } from './operation-graph';
+import { SecretValues } from './secret-values';
 
 /** Options of {@link executePlan}. */
 export interface ExecutePlanOptions {
@@ -48,8 +49,16 @@ export async function executePlan(
   detailed: DetailedPlan,
   options: ExecutePlanOptions,
 ): Promise<ExecutionSummary> {
-  const { session, emit } = options;
+  const { session } = options;
   const { state } = session;
+  // Known secret values never reach the user through a message, whoever printed them.
+  const secrets = SecretValues.of(state.allResources());
+  const emit = (event: EngineEvent) =>
+    options.emit(
+      event.type === 'resource-progress' || event.type === 'resource-failed'
+        ? { ...event, message: secrets.redact(event.message) }
+        : event,
+    );
   const summary: ExecutionSummary = { created: 0, updated: 0, replaced: 0, deleted: 0 };
   const changed = new Set<string>();
   const graph = new OperationGraph();
@@ -85,6 +94,7 @@ export async function executePlan(
       },
     });
     let result: { id: string; outputs: JsonObject };
+    secrets.add(inputs.values, secretInputs);
     try {
       result = await provider.create(inputs.values, context(urn, declaration.name));
       if (typeof result?.id !== 'string' || result.id === '')
@@ -98,6 +108,7 @@ export async function executePlan(
     }
     const now = new Date().toISOString();
     const secretOutputs = secretOutputsOf(provider, result.outputs ?? {}, secretInputs);
+    secrets.add(result.outputs ?? {}, secretOutputs);
     const durable = session.record({
       kind: 'created',
       intent,
@@ -141,6 +152,7 @@ export async function executePlan(
       },
     });
     let outputs: JsonObject;
+    secrets.add(inputs.values, secretInputs);
     try {
       if (!provider.update) throw new Error(`The ${recorded.type} provider cannot update in place.`);
       outputs = (
@@ -172,6 +184,7 @@ export async function executePlan(
       throw error;
     }
     const secretOutputs = secretOutputsOf(provider, outputs ?? {}, secretInputs);
+    secrets.add(outputs ?? {}, secretOutputs);
     const durable = session.record({
       kind: 'updated',
       intent,
@@ -232,6 +245,7 @@ export async function executePlan(
     try {
       recorded = await work();
     } catch (error) {
+      secrets.redactError(error);
       emit({
         type: 'resource-failed',
         name,

@@ -1,9 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, link, open, rename, rm } from 'node:fs/promises';
 import type { LockHolder } from './lock-holder';
 import type { StackLock } from './stack-lock';
 import type { StackState } from './stack-state';
-import { type SnapshotFile, stackStateFiles, stateFormat, syncDirectory } from './stack-state-files';
+import {
+  journalLine,
+  type SnapshotFile,
+  snapshotText,
+  stackStateFiles,
+  stateFormat,
+  syncDirectory,
+  writeStateHead,
+} from './stack-state-files';
 import type { StateChange } from './state-change';
 import type { StateCodec } from './state-codec';
 import type { StateSession } from './state-store';
@@ -28,21 +36,27 @@ export interface CompactionPolicy {
 }
 
 /**
- * A locked stack on local disk. Every change is appended to the journal as one JSON line and made
- * durable with `fdatasync` before `record` resolves; changes recorded while a write is in flight are
- * written together with one sync (group commit), so many resources applied at once cost few syncs.
- * When the journal grows long, the whole state is written as a new snapshot (to a temporary file,
- * synced, renamed over the old one) and a new journal generation starts.
+ * A locked stack on local disk. Every change is appended to the journal as one JSON line, numbered and
+ * checksummed, and made durable with `fdatasync` before `record` resolves; then the head file is set to
+ * its number, so a journal that later loses records is noticed. Changes recorded while a write is in
+ * flight are written together with one sync (group commit), so many resources applied at once cost few
+ * syncs. When the journal grows long, the whole state is written as a new snapshot (to a temporary
+ * file, synced, renamed over the old one) and a new journal generation starts; the previous snapshot
+ * and its journal are kept as a backup (`snapshot.backup.json`), and older journals removed.
  */
 export class LocalStackSession implements StateSession {
   readonly state: StackState;
   readonly staleLockHolder: LockHolder | undefined;
+  readonly repaired: string | undefined;
   readonly #directory: string;
   readonly #codec: StateCodec;
   readonly #lock: StackLock;
   readonly #policy: CompactionPolicy;
   #journal: FileHandle;
+  readonly #head: FileHandle;
   #generation: number;
+  /** The number of the last change written. */
+  #sequence: number;
   #journalEntries: number;
   #queue: QueuedChange[] = [];
   #draining: Promise<void> | undefined;
@@ -55,17 +69,23 @@ export class LocalStackSession implements StateSession {
     codec: StateCodec;
     lock: StackLock;
     journal: FileHandle;
+    head: FileHandle;
     generation: number;
+    sequence: number;
     journalEntries: number;
     policy: CompactionPolicy;
+    repaired?: string;
   }) {
     this.state = options.state;
     this.staleLockHolder = options.lock.staleHolder;
+    this.repaired = options.repaired;
     this.#directory = options.directory;
     this.#codec = options.codec;
     this.#lock = options.lock;
     this.#journal = options.journal;
+    this.#head = options.head;
     this.#generation = options.generation;
+    this.#sequence = options.sequence;
     this.#journalEntries = options.journalEntries;
     this.#policy = options.policy;
   }
@@ -93,8 +113,17 @@ export class LocalStackSession implements StateSession {
     } finally {
       this.#closed = true;
       await this.#journal.close().catch(() => undefined);
+      await this.#head.close().catch(() => undefined);
       await this.#lock.release();
     }
+  }
+
+  /**
+   * Writes the whole state as a snapshot of the next generation now: how a format 1 state is moved to
+   * the current format before anything is appended to it.
+   */
+  async compactNow(): Promise<void> {
+    await this.#compact();
   }
 
   async #drain(): Promise<void> {
@@ -124,10 +153,16 @@ export class LocalStackSession implements StateSession {
     const changes = batch.map((item) => item.change);
     await this.#codec.prepareFor(changes);
     let text = '';
-    for (const change of changes) text += `${JSON.stringify(this.#codec.encodeChange(change))}\n`;
+    let sequence = this.#sequence;
+    for (const change of changes) {
+      sequence += 1;
+      text += journalLine(sequence, this.#codec.encodeChange(change));
+    }
     await this.#journal.appendFile(text);
     await this.#journal.datasync();
+    this.#sequence = sequence;
     this.#journalEntries += batch.length;
+    await writeStateHead(this.#head, { generation: this.#generation, sequence });
   }
 
   /**
@@ -142,6 +177,7 @@ export class LocalStackSession implements StateSession {
     const snapshot: SnapshotFile = {
       format: stateFormat,
       generation,
+      sequence: this.#sequence,
       savedAt: new Date().toISOString(),
       ...this.#codec.encodeData(data),
     };
@@ -149,7 +185,7 @@ export class LocalStackSession implements StateSession {
     const temporaryPath = `${snapshotPath}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     const handle = await open(temporaryPath, 'w', 0o600);
     try {
-      await handle.writeFile(JSON.stringify(snapshot));
+      await handle.writeFile(snapshotText(snapshot));
       await handle.sync();
     } finally {
       await handle.close();
@@ -157,6 +193,7 @@ export class LocalStackSession implements StateSession {
     // The new journal exists before the snapshot that points at it.
     const journal = await open(stackStateFiles.journal(this.#directory, generation), 'w', 0o600);
     try {
+      await this.#keepBackup();
       await rename(temporaryPath, snapshotPath);
       await syncDirectory(this.#directory);
     } catch (error) {
@@ -165,11 +202,26 @@ export class LocalStackSession implements StateSession {
       throw error;
     }
     const previous = this.#journal;
-    const previousPath = stackStateFiles.journal(this.#directory, this.#generation);
+    const superseded = stackStateFiles.journal(this.#directory, this.#generation - 1);
     this.#journal = journal;
     this.#generation = generation;
     this.#journalEntries = 0;
+    await writeStateHead(this.#head, { generation, sequence: this.#sequence });
     await previous.close();
-    await rm(previousPath, { force: true });
+    // The previous journal stays with the backup snapshot it continues; the one before is in both.
+    await rm(superseded, { force: true });
+  }
+
+  /** Keeps the current snapshot (if any) as `snapshot.backup.json`, replacing the previous backup. */
+  async #keepBackup(): Promise<void> {
+    const snapshotPath = stackStateFiles.snapshot(this.#directory);
+    const temporaryPath = `${stackStateFiles.backupSnapshot(this.#directory)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      await link(snapshotPath, temporaryPath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // generation 0 has no snapshot
+      throw error;
+    }
+    await rename(temporaryPath, stackStateFiles.backupSnapshot(this.#directory));
   }
 }

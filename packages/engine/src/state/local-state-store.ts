@@ -1,9 +1,11 @@
+import { constants } from 'node:fs';
 import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@icl/core';
 import { stackNamePattern } from '../declaration/stack-name-pattern';
 import { LocalStackSession } from './local-stack-session';
 import type { LockHolder } from './lock-holder';
+import { restoreStackState, type StateRestoreReport } from './restore-stack-state';
 import { SecretCipher, type SecretCipherOptions } from './secret-cipher';
 import { acquireStackLock, readStackLock, removeStackLock } from './stack-lock';
 import type { StackState } from './stack-state';
@@ -95,20 +97,28 @@ class LocalStateStore implements StateStore {
       await removeLeftovers(directory, loaded.generation);
       const journalPath = stackStateFiles.journal(directory, loaded.generation);
       const journal = await open(journalPath, 'a', 0o600);
+      // Written in place at offset 0, so not opened for appending.
+      const head = await open(stackStateFiles.head(directory), constants.O_RDWR | constants.O_CREAT, 0o600);
       if (loaded.journalLength === 0) await syncDirectory(directory);
-      return new LocalStackSession({
+      const session = new LocalStackSession({
         directory,
         state: loaded.state,
         codec,
         lock,
         journal,
+        head,
         generation: loaded.generation,
+        sequence: loaded.sequence,
         journalEntries: loaded.journalEntries,
         policy: {
           compactAfter: this.#options.compactAfter ?? 10_000,
           compactOnCloseAfter: Math.min(this.#options.compactAfter ?? 10_000, 1_000),
         },
+        ...(loaded.repaired ? { repaired: loaded.repaired } : {}),
       });
+      // A format 1 state gets a snapshot of the current format before anything is appended to it.
+      if (loaded.legacy) await session.compactNow();
+      return session;
     } catch (error) {
       await lock.release();
       throw error;
@@ -121,6 +131,16 @@ class LocalStateStore implements StateStore {
 
   unlock(stack: string): Promise<LockHolder | undefined> {
     return removeStackLock(stackStateFiles.lock(this.#directoryOf(stack)));
+  }
+
+  async restore(stack: string): Promise<StateRestoreReport> {
+    const directory = this.#directoryOf(stack);
+    const lock = await acquireStackLock(stackStateFiles.lock(directory), stack, 'state restore');
+    try {
+      return await restoreStackState(directory, stack);
+    } finally {
+      await lock.release();
+    }
   }
 
   #directoryOf(stack: string): string {
@@ -138,17 +158,18 @@ class LocalStateStore implements StateStore {
   }
 }
 
-/** Journals of other generations and temporary snapshots left by a crash in the middle of a compaction. */
+/**
+ * What a crash in the middle of a compaction leaves: temporary snapshots, and the empty journal of a
+ * generation whose snapshot was never put in place (loading refuses a journal of a later generation
+ * that holds anything). Journals older than the backup's are in both snapshots; the backup's own
+ * journal (the previous generation) is kept with it.
+ */
 async function removeLeftovers(directory: string, generation: number): Promise<void> {
-  const current = `journal.${generation}.jsonl`;
   const entries = await readdir(directory);
-  await Promise.all(
-    entries
-      .filter(
-        (entry) =>
-          (entry.startsWith('journal.') && entry.endsWith('.jsonl') && entry !== current) ||
-          entry.startsWith('snapshot.json.tmp-'),
-      )
-      .map((entry) => rm(join(directory, entry), { force: true })),
-  );
+  const leftovers = entries.filter((entry) => {
+    if (entry.startsWith('snapshot.json.tmp-') || entry.startsWith('snapshot.backup.json.tmp-')) return true;
+    const found = /^journal\.(\d+)\.jsonl$/.exec(entry)?.[1];
+    return found !== undefined && (Number(found) < generation - 1 || Number(found) > generation);
+  });
+  await Promise.all(leftovers.map((entry) => rm(join(directory, entry), { force: true })));
 }

@@ -8,4 +8,9 @@ export interface LockHolder {
   command: string;
   /** When the lock was taken, ISO 8601. */
   startedAt: string;
+  /**
+   * Which process holds it, beyond its pid (see `processIdentity`), where the host tells: a later
+   * process given the same pid is not the holder, so the lock is known to be stale.
+   */
+  process?: string;
 }

@@ -4,6 +4,7 @@ import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { StackLockedError } from '../errors/stack-locked-error';
 import type { LockHolder } from './lock-holder';
+import { processIdentity } from './process-identity';
 
 /** A lock file held by this process. */
 export interface StackLock {
@@ -25,11 +26,13 @@ const emptyLockGraceMilliseconds = 10_000;
  * is stale and taken over; its unfinished operations are then resolved from the state's journal.
  */
 export async function acquireStackLock(path: string, stack: string, command: string): Promise<StackLock> {
+  const identity = processIdentity(process.pid);
   const holder: LockHolder = {
     pid: process.pid,
     host: hostname(),
     command,
     startedAt: new Date().toISOString(),
+    ...(identity ? { process: identity } : {}),
   };
   const text = `${JSON.stringify(holder)}\n`;
   let staleHolder: LockHolder | undefined;
@@ -79,9 +82,14 @@ export async function removeStackLock(path: string): Promise<LockHolder | undefi
   return holder;
 }
 
-/** Whether a lock's holder is a process on this host that no longer runs. */
+/**
+ * Whether a lock's holder is a process on this host that no longer runs: its pid is free, or now names
+ * another process (started later, or since a reboot).
+ */
 export function isStale(holder: LockHolder): boolean {
-  return holder.host === hostname() && !isProcessAlive(holder.pid);
+  if (holder.host !== hostname()) return false;
+  if (!isProcessAlive(holder.pid)) return true;
+  return holder.process !== undefined && processIdentity(holder.pid) !== holder.process;
 }
 
 function isProcessAlive(pid: number): boolean {

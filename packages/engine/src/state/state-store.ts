@@ -1,4 +1,5 @@
 import type { LockHolder } from './lock-holder';
+import type { StateRestoreReport } from './restore-stack-state';
 import type { StackState } from './stack-state';
 import type { StateChange } from './state-change';
 
@@ -40,6 +41,13 @@ export interface StateStore {
   lockHolder(stack: string): Promise<LockHolder | undefined>;
   /** Removes a stack's lock whoever holds it; returns who held it. */
   unlock(stack: string): Promise<LockHolder | undefined>;
+  /**
+   * Rebuilds a damaged stack's state from the previous generation the store keeps (`icl state
+   * restore`), under the stack's lock, keeping the files it replaces; says how far it got.
+   *
+   * @throws StackLockedError when another process holds the stack; StateUnreadableError without a backup.
+   */
+  restore(stack: string): Promise<StateRestoreReport>;
 }
 
 /** A locked stack whose state can be changed. */
@@ -48,6 +56,11 @@ export interface StateSession {
   readonly state: StackState;
   /** The holder of a stale lock (of a process that died) that this session took over. */
   readonly staleLockHolder: LockHolder | undefined;
+  /**
+   * What opening the state repaired, for the user: a last record a crash cut short (never acknowledged
+   * as recorded), removed. Anything else damaged is refused, never repaired.
+   */
+  readonly repaired?: string;
   /**
    * Applies a change to {@link state} at once, and resolves when it is durable. Changes are stored in
    * the order they are recorded, so a later change that is durable implies every earlier one is.

@@ -345,7 +345,7 @@ describe('icl destroy, import, state, stack', () => {
     const resources = Array.from(
       { length: 40 },
       (_, index) =>
-        `  file${index}:\n    type: icl:File\n    inputs:\n      path: out/file${index}.txt\n      content: "${index}"\n`,
+        `  file${index}:\n    type: icl:File\n    inputs:\n      path: file${index}.txt\n      content: "${index}"\n`,
     );
     await writeFile(join(sandbox.work, 'icl-stack.yaml'), `name: many\nresources:\n${resources.join('')}`);
     const child = sandbox.spawnIcl(['apply', '--yes']);

@@ -5,6 +5,8 @@ export type ErrorCode =
   | 'invalid-query-parameter'
   | 'not-found'
   | 'payload-too-large'
+  | 'busy'
+  | 'solve-timeout'
   | 'internal';
 
 /**
@@ -25,7 +27,7 @@ export interface ErrorBody {
 /** A refusal: routes throw it and the server answers `status` with its {@link ErrorBody}. */
 export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 404 | 413 | 500,
+    readonly status: 400 | 404 | 413 | 500 | 503,
     readonly body: ErrorBody,
   ) {
     super(body.message);

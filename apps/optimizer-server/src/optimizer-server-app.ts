@@ -3,12 +3,15 @@ import { bodyLimit } from 'hono/body-limit';
 import { type ErrorBody, HttpError } from './http-error';
 import { LoadedSystem } from './loaded-system';
 import { readOpenApiDocument } from './openapi-document';
-import { optimizeSystem, readSolveRequest, readSystemData } from './optimize-one';
+import { readSolveRequest, readSystemData } from './optimize-one';
+import { SolverPool } from './solver-pool';
 
 /** How the routes behave. */
 export interface OptimizerServerAppOptions {
   /** The largest request body accepted, in bytes; 64 MiB by default (a 10,000-server system is a few MiB). */
   maxBodyBytes?: number;
+  /** The threads solves run on; a pool of its own by default (close it with the server). */
+  solvers?: SolverPool;
 }
 
 /** The default of {@link OptimizerServerAppOptions.maxBodyBytes}. */
@@ -23,6 +26,7 @@ export function createOptimizerServerApp(options: OptimizerServerAppOptions = {}
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   const openApiDocument = readOpenApiDocument();
   let loaded = LoadedSystem.empty();
+  const solvers = options.solvers ?? new SolverPool();
   const app = new Hono();
 
   app.onError((error, c) => {
@@ -64,7 +68,7 @@ export function createOptimizerServerApp(options: OptimizerServerAppOptions = {}
       // Like Inferno, the system read is the one the GET endpoints show from now on, even if the solve fails.
       const system = LoadedSystem.of(data);
       loaded = system;
-      const solution = await optimizeSystem(data, request);
+      const solution = await solvers.solve(data, request);
       system.recordSolution(solution);
       return c.json(solution);
     },

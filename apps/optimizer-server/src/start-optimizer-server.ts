@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createOptimizerServerApp } from './optimizer-server-app';
 import { defaultOptimizerServerPort, type OptimizerServerSettings } from './optimizer-server-settings';
+import { SolverPool } from './solver-pool';
 
 /** A running optimizer server. */
 export interface RunningOptimizerServer {
@@ -22,9 +23,11 @@ export interface RunningOptimizerServer {
 export async function startOptimizerServer(
   settings: OptimizerServerSettings = {},
 ): Promise<RunningOptimizerServer> {
-  const app = createOptimizerServerApp(
-    settings.maxBodyBytes === undefined ? {} : { maxBodyBytes: settings.maxBodyBytes },
-  );
+  const solvers = new SolverPool();
+  const app = createOptimizerServerApp({
+    solvers,
+    ...(settings.maxBodyBytes === undefined ? {} : { maxBodyBytes: settings.maxBodyBytes }),
+  });
   const host = settings.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolve, reject) => {
     const started = serve(
@@ -60,7 +63,7 @@ export async function startOptimizerServer(
         cut.unref();
         server.close(() => {
           clearTimeout(cut);
-          resolve();
+          void solvers.close().then(resolve, resolve);
         });
         for (const response of inFlight) if (!response.headersSent) response.shouldKeepAlive = false;
         server.closeIdleConnections();

@@ -93,6 +93,8 @@ export class FieldReader {
       integer?: boolean;
       minimum?: number;
       exclusiveMinimum?: number;
+      /** The largest sensible value: beyond it a value is a mistake that would only cost time. */
+      maximum?: number;
     } = {},
   ): number {
     if (!this.present) {
@@ -107,6 +109,8 @@ export class FieldReader {
       this.fail(`must be at least ${options.minimum}, not ${number}`);
     if (options.exclusiveMinimum !== undefined && number <= options.exclusiveMinimum)
       this.fail(`must be more than ${options.exclusiveMinimum}, not ${number}`);
+    if (options.maximum !== undefined && number > options.maximum)
+      this.fail(`must be at most ${options.maximum}, not ${number}`);
     return number;
   }
 

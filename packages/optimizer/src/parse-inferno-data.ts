@@ -22,6 +22,21 @@ import type {
  * checks types and ranges and fills in Inferno's defaults; a mistake names the field's path.
  */
 
+/**
+ * The largest values a system may give, far beyond any real deployment: a value past them is a mistake
+ * (a unit slip, a typo) that would otherwise cost minutes of solving or answer absurd allocations, so it
+ * is refused with the field named.
+ */
+const limits = {
+  /** Requests in one batch: serving engines batch hundreds, not thousands. */
+  batchSize: 4096,
+  /** Tokens of a request or of a performance profile's point. */
+  tokens: 10_000_000,
+  /** Requests per minute to one server: a million requests per second. */
+  arrivalRate: 60_000_000,
+  /** Replicas of one server. */
+  replicas: 1_000_000,
+};
 /** Reads `system-data.json` (the body of `POST /optimizeOne`). */
 export function parseInfernoSystemData(
   value: unknown,
@@ -140,8 +155,12 @@ export function readModelPerformance(reader: FieldReader, name: string): Inferno
     accCount: count > 0 ? count : 1,
     alpha,
     beta,
-    maxBatchSize: reader.field('maxBatchSize').number({ required: true, integer: true, minimum: 1 }),
-    atTokens: reader.field('atTokens').number({ required: true, integer: true, minimum: 1 }),
+    maxBatchSize: reader
+      .field('maxBatchSize')
+      .number({ required: true, integer: true, minimum: 1, maximum: limits.batchSize }),
+    atTokens: reader
+      .field('atTokens')
+      .number({ required: true, integer: true, minimum: 1, maximum: limits.tokens }),
   };
 }
 
@@ -207,8 +226,12 @@ export function readServerSpec(reader: FieldReader): InfernoServerSpec {
     class: reader.field('class').string({ fallback: '' }) || 'Free',
     model: reader.field('model').string({ required: true }),
     keepAccelerator: reader.field('keepAccelerator').boolean(),
-    minNumReplicas: reader.field('minNumReplicas').number({ integer: true, minimum: 0 }),
-    maxBatchSize: reader.field('maxBatchSize').number({ integer: true, minimum: 0 }),
+    minNumReplicas: reader
+      .field('minNumReplicas')
+      .number({ integer: true, minimum: 0, maximum: limits.replicas }),
+    maxBatchSize: reader
+      .field('maxBatchSize')
+      .number({ integer: true, minimum: 0, maximum: limits.batchSize }),
     currentAlloc: readAllocationData(current),
   };
   const desired = reader.field('desiredAlloc');
@@ -224,14 +247,18 @@ export function readAllocationData(reader: FieldReader): InfernoAllocationData {
   load.object();
   const allocation: InfernoAllocationData = {
     accelerator: reader.field('accelerator').string(),
-    numReplicas: reader.field('numReplicas').number({ integer: true, minimum: 0 }),
-    maxBatch: reader.field('maxBatch').number({ integer: true, minimum: 0 }),
+    numReplicas: reader.field('numReplicas').number({ integer: true, minimum: 0, maximum: limits.replicas }),
+    maxBatch: reader.field('maxBatch').number({ integer: true, minimum: 0, maximum: limits.batchSize }),
     cost: reader.field('cost').number({ minimum: 0 }),
     itlAverage: reader.field('itlAverage').number({ minimum: 0 }),
     waitAverage: reader.field('waitAverage').number({ minimum: 0 }),
     load: {
-      arrivalRate: load.field('arrivalRate').number({ required: true, minimum: 0 }),
-      avgLength: load.field('avgLength').number({ required: true, integer: true, minimum: 0 }),
+      arrivalRate: load
+        .field('arrivalRate')
+        .number({ required: true, minimum: 0, maximum: limits.arrivalRate }),
+      avgLength: load
+        .field('avgLength')
+        .number({ required: true, integer: true, minimum: 0, maximum: limits.tokens }),
     },
   };
   for (const name of ['arrivalCOV', 'serviceCOV'] as const) {

@@ -16,6 +16,7 @@ export interface ParsedJson {
  * found wrong.
  */
 export function parseInfernoJson(text: string, name: string): ParsedJson {
+  checkNesting(text, name);
   try {
     return { value: JSON.parse(text), source: { name, locate: fieldLocator(text) } };
   } catch (error) {
@@ -42,4 +43,42 @@ export function parseInfernoJson(text: string, name: string): ParsedJson {
 export function parseInfernoSystemText(text: string, name: string): InfernoSystemData {
   const { value, source } = parseInfernoJson(text, name);
   return parseInfernoSystemData(value, source);
+}
+
+/** How deep Inferno's data nests (a system's deepest field is five levels down); far more is refused. */
+const maximumNesting = 64;
+
+/**
+ * Refuses text whose arrays and objects nest deeper than {@link maximumNesting}, before it is parsed:
+ * parsing a deeply nested body of a few MiB costs gigabytes of memory, and no system nests like that.
+ *
+ * @throws InvalidArgumentError locating where the nesting goes too deep.
+ */
+function checkNesting(text: string, name: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 92)
+        index += 1; // a backslash escapes the next character
+      else if (code === 34) inString = false;
+    } else if (code === 34) {
+      inString = true;
+    } else if (code === 91 || code === 123) {
+      depth += 1;
+      if (depth > maximumNesting) {
+        const before = text.slice(0, index);
+        const location = `${name}:${before.split('\n').length}:${index - before.lastIndexOf('\n')}`;
+        throw new InvalidArgumentError({
+          argument: name,
+          location,
+          message: `${location}: arrays and objects nest deeper than ${maximumNesting} levels.`,
+          hint: 'Send Inferno system data: its fields nest a few levels deep.',
+        });
+      }
+    } else if (code === 93 || code === 125) {
+      depth -= 1;
+    }
+  }
 }

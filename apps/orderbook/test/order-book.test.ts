@@ -157,6 +157,30 @@ describe('the order book', () => {
     }
   });
 
+  it('a credit captured before a restart is refused after it: credited once', async () => {
+    const tenant = generateMarketplaceKey();
+    const operator = generateMarketplaceKey();
+    const stateDirectory = await temporaryDirectory();
+    const path = `/accounts/${tenant.address}/credits`;
+    const body = JSON.stringify({ amount: { denom: 'USDT', amount: '5' } });
+    let orderBook = await startOrderBook({ stateDirectory, operators: [operator.address] });
+    const headers = { ...signRequest(operator, 'POST', path, body), 'content-type': 'application/json' };
+    try {
+      expect((await fetch(`${orderBook.url}${path}`, { method: 'POST', headers, body })).status).toBe(200);
+      await orderBook.close();
+      orderBook = await startOrderBook({ stateDirectory, operators: [operator.address] });
+      const replayed = await fetch(`${orderBook.url}${path}`, { method: 'POST', headers, body });
+      expect(replayed.status).toBe(401);
+      expect(((await replayed.json()) as { error: { message: string } }).error.message).toContain(
+        'signed before the server (re)started',
+      );
+      const account = await new OrderBookClient(orderBook.url, tenant).account(tenant.address);
+      expect(account.balances.USDT).toBe('5.000000000000000000');
+    } finally {
+      await orderBook.close();
+    }
+  });
+
   it('wakes a provider waiting for orders as soon as one is placed', async () => {
     const tenant = generateMarketplaceKey();
     const orderBook = await startOrderBook({ stateDirectory: await temporaryDirectory() });

@@ -22,6 +22,14 @@ export function manifestMismatch(group: ManifestGroup, groupSpec: GroupSpec): st
   }
   const unused = [...units.keys()].filter((id) => !used.has(id));
   if (unused.length > 0) return `no service runs in resource unit ${unused.join(', ')} of the order`;
+  // The order leased `count` of each unit: the services in it run that many replicas, not more.
+  for (const [id, unit] of units) {
+    const replicas = group.services
+      .filter((service) => service.resources?.id === id)
+      .reduce((total, service) => total + service.count, 0);
+    if (replicas !== unit.count)
+      return `resource unit ${id} was leased for ${unit.count} replica${unit.count === 1 ? '' : 's'}, and the manifest runs ${replicas} in it`;
+  }
   return undefined;
 }
 

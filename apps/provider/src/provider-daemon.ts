@@ -297,6 +297,8 @@ export class ProviderDaemon {
         'Send the manifest of the deployment the order was placed for.',
       );
     }
+    // What runs now keeps running until the new manifest's replicas are up, and stays if they fail.
+    const fallback = { group: this.#secretManifests.get(lease.leaseId), manifest: lease.manifest };
     this.#secretManifests.set(lease.leaseId, group);
     const generation = lease.generation + 1;
     await this.store.write(() => {
@@ -312,24 +314,24 @@ export class ProviderDaemon {
       type: 'manifest-received',
       message: `Manifest ${generation} received: ${group.services.map((service) => `${service.name} ×${service.count}`).join(', ')}.`,
     });
-    void this.#serially(lease.leaseId, () => this.#runGeneration(lease.leaseId, generation));
+    void this.#serially(lease.leaseId, () => this.#runGeneration(lease.leaseId, generation, fallback));
     return this.leaseStatus(this.store.leases.get(lease.leaseId)!);
   }
 
-  async #runGeneration(leaseId: string, generation: number): Promise<void> {
+  /**
+   * Starts the replicas of a manifest generation, then stops the previous generation's: a replacement
+   * never takes the working deployment down first. If the new replicas do not all start, those that did
+   * are stopped and the previous ones (and their manifest) stay.
+   */
+  async #runGeneration(
+    leaseId: string,
+    generation: number,
+    fallback: { group: ManifestGroup | undefined; manifest: ProviderLease['manifest'] },
+  ): Promise<void> {
     const lease = this.store.leases.get(leaseId);
     const group = this.#secretManifests.get(leaseId);
     if (!lease || lease.state === 'closed' || lease.generation !== generation || !group) return;
     const previous = lease.replicas;
-    if (previous.length > 0) {
-      await Promise.all(
-        previous.map((replica) => this.backend.cancelRun(replica.handle).catch(() => undefined)),
-      );
-      await this.store.addEvent(leaseId, {
-        type: 'services-replaced',
-        message: `Stopped ${previous.length} replicas of the previous manifest.`,
-      });
-    }
     const replicas: ReplicaRecord[] = [];
     try {
       for (const service of group.services) {
@@ -346,12 +348,36 @@ export class ProviderDaemon {
       }
     } catch (error) {
       const reason = (error as Error).message;
+      await Promise.all(
+        replicas.map((replica) => this.backend.cancelRun(replica.handle).catch(() => undefined)),
+      );
+      const kept = previous.length > 0 && fallback.group !== undefined;
+      if (kept) this.#secretManifests.set(leaseId, fallback.group!);
       await this.store.write(() => {
         const current = this.store.leases.get(leaseId)!;
-        this.store.leases.put(leaseId, { ...current, state: 'failed', reason, replicas });
+        this.store.leases.put(
+          leaseId,
+          kept
+            ? { ...current, state: 'ready', reason, replicas: previous, manifest: fallback.manifest }
+            : { ...current, state: 'failed', reason, replicas: [] },
+        );
       });
-      await this.store.addEvent(leaseId, { type: 'service-failed', message: reason });
+      await this.store.addEvent(leaseId, {
+        type: 'service-failed',
+        message: kept
+          ? `${reason} The previous manifest's ${previous.length} replicas keep running.`
+          : reason,
+      });
       return;
+    }
+    if (previous.length > 0) {
+      await Promise.all(
+        previous.map((replica) => this.backend.cancelRun(replica.handle).catch(() => undefined)),
+      );
+      await this.store.addEvent(leaseId, {
+        type: 'services-replaced',
+        message: `Stopped ${previous.length} replicas of the previous manifest once the new ones were up.`,
+      });
     }
     await this.store.write(() => {
       const current = this.store.leases.get(leaseId)!;

@@ -1,5 +1,11 @@
-import type { ManifestGroup } from '@icl/manifest';
-import { MarketplaceRefusal, ReplayGuard, readSignedRequest } from '@icl/plugin-marketplace/protocol';
+import { type ManifestGroup, manifestGroupProblem } from '@icl/manifest';
+import {
+  isStatusChallenge,
+  MarketplaceRefusal,
+  proveStatus,
+  ReplayGuard,
+  readSignedRequest,
+} from '@icl/plugin-marketplace/protocol';
 import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import type { ProviderDaemon } from './provider-daemon';
@@ -26,16 +32,31 @@ export function providerRoutes(daemon: ProviderDaemon): Hono {
 
   app.get('/status', (c) => {
     const { pricing: _pricing, ...offer } = daemon.offer();
-    return c.json({ address: daemon.address, offer });
+    // Asked with a challenge, the provider proves it holds the key the order book lists for it.
+    const challenge = c.req.query('challenge');
+    return c.json({
+      address: daemon.address,
+      offer,
+      ...(isStatusChallenge(challenge) ? { proof: proveStatus(daemon.key, challenge) } : {}),
+    });
   });
 
   app.put('/leases/:id/manifest', async (c) => {
     const { address, body } = await readSignedRequest(c.req.raw, guard, 'provider');
     const lease = await daemon.leaseFor(c.req.param('id'), address);
-    const group = (body as { group?: ManifestGroup }).group;
-    if (!group)
+    const group = (body as { group?: unknown } | null)?.group;
+    if (group === undefined)
       throw new MarketplaceRefusal(400, 'invalid-manifest', 'Send `{ "group": <manifest group> }`.');
-    return c.json(await daemon.deployManifest(lease, group), 202);
+    // Checked whole before anything is touched: a bad field is a 400 naming it, never a crash.
+    const problem = manifestGroupProblem(group);
+    if (problem)
+      throw new MarketplaceRefusal(
+        400,
+        'invalid-manifest',
+        `The manifest group is not valid: ${problem}.`,
+        'Send the manifest ICL makes of your deploy file (icl lease update).',
+      );
+    return c.json(await daemon.deployManifest(lease, group as ManifestGroup), 202);
   });
 
   app.get('/leases/:id', async (c) => {

@@ -1,4 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseDecimalAmount, readDeployManifest } from '@icl/manifest';
@@ -12,6 +14,7 @@ import {
   MarketplaceRequestError,
   OrderBookClient,
   ProviderClient,
+  proveStatus,
 } from '@icl/plugin-marketplace/protocol';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -294,6 +297,79 @@ describe('a marketplace of three providers on loopback', () => {
     expect(orders.at(-1)!.state).toBe('closed');
   });
 
+  it('a corpus of bad manifests is refused field by field; the daemon, the working replica and the lease stay up', async () => {
+    const { leases } = await market.deploy(await readDeployManifest(manifestFile));
+    const { lease, uris } = leases[0]!;
+    const asTenant = new ProviderClient(lease.providerUri, market.key);
+    const order = (await readDeployManifest(manifestFile)).orders[0]!;
+    const sound = JSON.parse(JSON.stringify(order.manifestGroup)) as {
+      services: Array<Record<string, unknown> & { expose: Array<Record<string, unknown>> }>;
+    };
+    const variant = (change: (group: typeof sound) => void) => {
+      const group = structuredClone(sound);
+      change(group);
+      return group;
+    };
+    const corpus: Array<[unknown, RegExp]> = [
+      [
+        variant((group) => (group.services[0]!.image = '')),
+        /services\[0\]\.image: must be an image reference/,
+      ],
+      [
+        variant((group) => (group.services = [null as never])),
+        /services\[0\]: must be a JSON object, not null/,
+      ],
+      [
+        variant((group) => (group.services[0]!.env = ['A=1', 7 as never])),
+        /services\[0\]\.env\[1\]: must be a NAME=value string, not 7/,
+      ],
+      [
+        variant((group) => (group.services[0]!.command = 'python3 -m http.server')),
+        /services\[0\]\.command: must be a list of strings or null/,
+      ],
+      [
+        variant((group) => (group.services[0]!.expose[0]!.port = 99999)),
+        /services\[0\]\.expose\[0\]\.port: must be a port from 1 to 65535, not 99999/,
+      ],
+      [
+        variant((group) => (group.services[0]!.count = 3)),
+        /was leased for 1 replica, and the manifest runs 3 in it/,
+      ],
+      [{ name: 'dcloud', services: 'web' }, /group\.services: must be a list/],
+      [null, /group: must be a JSON object/],
+    ];
+    for (const [group, message] of corpus) {
+      const error = await asTenant.sendManifest(lease.id, group as never).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(MarketplaceRequestError.isInstance(error), String(error)).toBe(true);
+      expect((error as MarketplaceRequestError).status).toBe(400);
+      expect((error as Error).message).toMatch(message);
+    }
+    // Nothing was touched: the same replica answers, the lease is active, the daemon serves.
+    expect((await httpGet(`${uris.web![0]}/`)).status).toBe(200);
+    expect(await containersOfLease(lease.id)).toEqual(['running']);
+    expect((await asTenant.status(lease.id)).state).toBe('ready');
+
+    // A valid manifest whose service cannot start: the working replica is never stopped for it.
+    await asTenant.sendManifest(
+      lease.id,
+      variant((group) => (group.services[0]!.command = ['sh', '-c', 'echo broken; exit 3'])) as never,
+    );
+    await eventually(
+      async () =>
+        (await asTenant.events(lease.id)).some((event) => event.message.includes('keep running'))
+          ? true
+          : undefined,
+      'the failed replacement',
+    );
+    expect((await httpGet(`${uris.web![0]}/`)).status).toBe(200);
+    expect((await asTenant.status(lease.id)).state).toBe('ready');
+    expect((await market.orderBook.lease(lease.id)).state).toBe('active');
+    await market.closeLease(lease.id);
+  });
+
   it("refuses another tenant's key: it can neither read the lease's logs nor close it (403)", async () => {
     const { leases } = await market.deploy(await readDeployManifest(manifestFile));
     const { lease, uris } = leases[0]!;
@@ -400,5 +476,89 @@ describe('a marketplace of three providers on loopback', () => {
     );
     const events = await market.leaseEvents(lease.id);
     expect(events.at(-1)).toMatchObject({ type: 'lease-expired' });
+  });
+
+  it('bids of a provider that cannot prove its registration do not count; one that wins and fails the hand-off is left for the next', async () => {
+    const west = (await market.orderBook.providers()).find(
+      (provider) => provider.address === running.get('west')!.address,
+    )!;
+    // `ghost` registered a copy of west's offer at an address nothing answers; `broken` answers its
+    // status with a valid proof, then fails every manifest. Both bid less than anyone.
+    const ghost = generateMarketplaceKey();
+    const broken = generateMarketplaceKey();
+    const brokenServer = http.createServer((request, response) => {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      if (url.pathname === '/status') {
+        response.setHeader('content-type', 'application/json');
+        response.end(
+          JSON.stringify({
+            address: broken.address,
+            proof: proveStatus(broken, url.searchParams.get('challenge') ?? ''),
+          }),
+        );
+        return;
+      }
+      response.statusCode = 500;
+      response.end(JSON.stringify({ error: { code: 'internal', message: 'the disk is full' } }));
+    });
+    await new Promise<void>((resolve) => brokenServer.listen(0, '127.0.0.1', resolve));
+    const brokenUri = `http://127.0.0.1:${(brokenServer.address() as AddressInfo).port}`;
+    const ghostUri = `http://127.0.0.1:${await freePort()}`;
+    for (const [key, hostUri] of [
+      [ghost, ghostUri],
+      [broken, brokenUri],
+    ] as const)
+      await new OrderBookClient(orderBook.url, key).registerProvider(key.address, {
+        hostUri,
+        offer: { ...west.offer, address: key.address },
+      });
+    const bidding = new AbortController();
+    const bidden = new Set<string>();
+    const bidder = (async () => {
+      while (!bidding.signal.aborted) {
+        for (const open of await market.orderBook.orders({ state: 'open', tenant: market.address })) {
+          if (bidden.has(open.id)) continue;
+          bidden.add(open.id);
+          for (const key of [ghost, broken])
+            await new OrderBookClient(orderBook.url, key).bid(open.id, { denom: 'USDT', amount: '0.01' });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    const progress: string[] = [];
+    try {
+      const { leases } = await market.deploy(await readDeployManifest(manifestFile), {
+        onProgress: (message) => progress.push(message),
+      });
+      const { lease, match } = leases[0]!;
+      expect(lease.provider).toBe(running.get('west')!.address);
+      expect(match.rejections).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            provider: ghost.address,
+            rule: 'unverified',
+            reason: expect.stringContaining(`cannot be reached at ${ghostUri}`),
+          }),
+          expect.objectContaining({
+            provider: broken.address,
+            rule: 'unverified',
+            reason: expect.stringContaining('did not take the manifest'),
+          }),
+        ]),
+      );
+      expect(progress.join('\n')).toMatch(
+        new RegExp(
+          `${broken.address} did not take the manifest .*; lease \\S+ closed and its escrow returned; ordering \\S+ again without it`,
+        ),
+      );
+      // The failed hand-off cost nothing: its lease was closed at once with the escrow returned.
+      const brokenLeases = await market.orderBook.leases({ provider: broken.address });
+      expect(brokenLeases.map((one) => [one.state, one.end])).toEqual([['closed', 'closed-by-tenant']]);
+      await market.closeLease(lease.id);
+    } finally {
+      bidding.abort();
+      await bidder.catch(() => undefined);
+      brokenServer.close();
+    }
   });
 });

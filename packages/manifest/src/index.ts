@@ -14,6 +14,7 @@ export * from './deploy-manifest-schema';
 export * from './deployment-order';
 export * from './group-spec';
 export * from './lease-duration';
+export * from './manifest-group-problem';
 export * from './manifest-issue';
 export * from './manifest-validation-error';
 export * from './manifest-version';

@@ -34,7 +34,13 @@ export type RejectionRule =
   /** There is no price for the provider: it did not bid, or its price list does not cover the order. */
   | 'no-price'
   /** The provider's price is above the order's maximum price. */
-  | 'price';
+  | 'price'
+  /**
+   * The provider did not prove its registration when asked (unreachable at its address, or its answer
+   * not signed with its key): its bid does not count, so a provider that registered but cannot serve
+   * never wins a lease.
+   */
+  | 'unverified';
 
 /** One provider that cannot take an order, and why. */
 export interface Rejection {

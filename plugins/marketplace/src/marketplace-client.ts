@@ -14,6 +14,7 @@ import { OrderBookClient } from './order-book-client';
 import type { BidRecord, LeaseRecord, OrderRecord, ProviderRecord } from './order-book-records';
 import { ProviderClient } from './provider-client';
 import type { LeaseEventRecord, LeaseLogRecord, LeaseStatusRecord } from './provider-records';
+import { verifyProviderStatus } from './provider-status-proof';
 
 /** One placement of a deployment, leased and running. */
 export interface DeployedLease {
@@ -103,6 +104,12 @@ export class MarketplaceClient {
     }
   }
 
+  /**
+   * Orders one placement and hands its manifest to the provider that wins. Only bids of providers that
+   * prove their registration count (see `verifyProviderStatus`). A provider that wins but does not take
+   * the manifest (unreachable, failing) loses the lease (closed, the escrow returned) and the placement
+   * is ordered again without it, said in the progress; the deployment goes on with the next provider.
+   */
   async #deployPlacement(
     manifest: DeployManifest,
     order: DeploymentOrder,
@@ -113,51 +120,88 @@ export class MarketplaceClient {
   ): Promise<DeployedLease> {
     const signal = options.signal;
     const { groupSpec, manifestGroup: _manifestGroup, ...matching } = order;
-    const placed = await this.orderBook.placeOrder({
-      deployment,
-      specification: { ...matching, durationSeconds: order.durationSeconds!, groupSpec },
-    });
-    progress(
-      `order ${placed.id} placed for ${order.placement} (at most ${order.maximumPrice.amount} ${order.denom}/hour)`,
-    );
-    const { bids, providers } = await this.#collectBids(placed, order, signal);
-    const prices = new Map(bids.map((bid) => [bid.provider, parseDecimalAmount(bid.price.amount)!]));
-    const offers = providers.map((provider) => provider.offer);
-    const match = matchOrder(order, offers, { prices, weights: this.settings.weights });
-    progress(
-      `${bids.length} ${bids.length === 1 ? 'bid' : 'bids'} for ${order.placement} from ${providers.length} providers`,
-    );
-    const winner = match.candidates[0];
-    if (!winner) {
-      await this.orderBook.closeOrder(placed.id).catch(() => undefined);
-      throw new NoQualifyingProviderError({
-        placement: order.placement,
-        file: manifest.file,
-        rejections: match.rejections,
+    // Providers left out of this placement, and why: unverified, or did not take the manifest.
+    const excluded = new Map<string, string>();
+    for (;;) {
+      const placed = await this.orderBook.placeOrder({
+        deployment,
+        specification: { ...matching, durationSeconds: order.durationSeconds!, groupSpec },
       });
+      progress(
+        `order ${placed.id} placed for ${order.placement} (at most ${order.maximumPrice.amount} ${order.denom}/hour)`,
+      );
+      const collected = await this.#collectBids(placed, order, signal);
+      const bidders = new Set(collected.bids.map((bid) => bid.provider));
+      const checks = await Promise.all(
+        collected.providers
+          .filter((provider) => bidders.has(provider.address) && !excluded.has(provider.address))
+          .map(async (provider) => [provider.address, await verifyProviderStatus(provider)] as const),
+      );
+      for (const [address, reason] of checks) if (reason !== undefined) excluded.set(address, reason);
+      const bids = collected.bids.filter((bid) => !excluded.has(bid.provider));
+      const providers = collected.providers.filter((provider) => !excluded.has(provider.address));
+      const prices = new Map(bids.map((bid) => [bid.provider, parseDecimalAmount(bid.price.amount)!]));
+      const matched = matchOrder(
+        order,
+        providers.map((provider) => provider.offer),
+        { prices, weights: this.settings.weights },
+      );
+      const match: MatchResult = {
+        ...matched,
+        rejections: [
+          ...matched.rejections,
+          ...[...excluded].map(([provider, reason]) => ({ provider, rule: 'unverified' as const, reason })),
+        ],
+      };
+      progress(
+        `${collected.bids.length} ${collected.bids.length === 1 ? 'bid' : 'bids'} for ${order.placement} from ${collected.providers.length} providers${excluded.size > 0 ? `; not counted: ${[...excluded].map(([provider, reason]) => `${provider} ${reason}`).join('; ')}` : ''}`,
+      );
+      const winner = match.candidates[0];
+      if (!winner) {
+        await this.orderBook.closeOrder(placed.id).catch(() => undefined);
+        throw new NoQualifyingProviderError({
+          placement: order.placement,
+          file: manifest.file,
+          rejections: match.rejections,
+        });
+      }
+      const bid = bids.find((candidate) => candidate.provider === winner.provider)!;
+      let lease: LeaseRecord;
+      try {
+        lease = await this.orderBook.createLease(bid.id);
+      } catch (error) {
+        await this.orderBook.closeOrder(placed.id).catch(() => undefined);
+        throw error;
+      }
+      leased.push(lease);
+      progress(
+        `lease ${lease.id} with ${lease.provider} at ${lease.price.amount} ${lease.price.denom}/hour; escrow ${lease.escrow.deposited} deposited`,
+      );
+      const provider = new ProviderClient(lease.providerUri, this.key);
+      try {
+        await provider.sendManifest(lease.id, order.manifestGroup);
+      } catch (error) {
+        // Refused for what the manifest says (4xx): the tenant's to fix, not the provider's.
+        if (MarketplaceRequestError.isInstance(error) && error.status !== undefined && error.status < 500)
+          throw error;
+        await this.closeLease(lease.id).catch(() => undefined);
+        leased.splice(leased.indexOf(lease), 1);
+        const reason = `did not take the manifest (${(error as Error).message})`;
+        excluded.set(lease.provider, reason);
+        progress(
+          `${lease.provider} ${reason}; lease ${lease.id} closed and its escrow returned; ordering ${order.placement} again without it`,
+        );
+        continue;
+      }
+      progress(`manifest sent to ${lease.providerUri}`);
+      const status =
+        options.waitUntilReady === false
+          ? await provider.status(lease.id)
+          : await this.#waitUntilReady(provider, lease.id, signal);
+      const uris = Object.fromEntries(status.services.map((service) => [service.name, service.uris]));
+      progress(`${order.placement} is ready`);
+      return { lease, status, uris, match };
     }
-    const bid = bids.find((candidate) => candidate.provider === winner.provider)!;
-    let lease: LeaseRecord;
-    try {
-      lease = await this.orderBook.createLease(bid.id);
-    } catch (error) {
-      await this.orderBook.closeOrder(placed.id).catch(() => undefined);
-      throw error;
-    }
-    leased.push(lease);
-    progress(
-      `lease ${lease.id} with ${lease.provider} at ${lease.price.amount} ${lease.price.denom}/hour; escrow ${lease.escrow.deposited} deposited`,
-    );
-    const provider = new ProviderClient(lease.providerUri, this.key);
-    await provider.sendManifest(lease.id, order.manifestGroup);
-    progress(`manifest sent to ${lease.providerUri}`);
-    const status =
-      options.waitUntilReady === false
-        ? await provider.status(lease.id)
-        : await this.#waitUntilReady(provider, lease.id, signal);
-    const uris = Object.fromEntries(status.services.map((service) => [service.name, service.uris]));
-    progress(`${order.placement} is ready`);
-    return { lease, status, uris, match };
   }
 
   /**

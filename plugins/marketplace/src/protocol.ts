@@ -21,6 +21,12 @@ export { OrderBookClient } from './order-book-client';
 export type * from './order-book-records';
 export { ProviderClient } from './provider-client';
 export type * from './provider-records';
+export {
+  isStatusChallenge,
+  proveStatus,
+  statusProofText,
+  verifyProviderStatus,
+} from './provider-status-proof';
 export { readSignedRequest } from './read-signed-request';
 export {
   ReplayGuard,

@@ -52,9 +52,20 @@ export type SignatureCheck =
   | { readonly valid: true; readonly address: string }
   | { readonly valid: false; readonly reason: string };
 
-/** Remembers signatures seen inside the replay window, so each signed request is accepted once. */
+/**
+ * Remembers signatures seen inside the replay window, so each signed request is accepted once. What it
+ * remembers is lost when the server restarts, so it also refuses every request signed before it was
+ * created: a request captured before a restart (and perhaps accepted then) cannot be played again after
+ * it, without any signature kept on disk. A client whose request crossed a restart signs it again.
+ */
 export class ReplayGuard {
   readonly #seen = new Map<string, number>();
+  /** When this guard started remembering: requests signed earlier may have been seen by its predecessor. */
+  readonly startedAt: number;
+
+  constructor(now = Date.now()) {
+    this.startedAt = now;
+  }
 
   /** Whether `signature` is new; records it until `expiresAt`. */
   accept(signature: string, now: number): boolean {
@@ -112,6 +123,11 @@ export function verifyRequestSignature(
     valid = false;
   }
   if (!valid) return { valid: false, reason: 'the signature does not match the request' };
+  if (time < guard.startedAt)
+    return {
+      valid: false,
+      reason: 'the request was signed before the server (re)started, so it may be a replay; sign it again',
+    };
   if (!guard.accept(signature, now)) return { valid: false, reason: 'the request was already used (replay)' };
   return { valid: true, address: addressOfPublicKey(publicKey) };
 }

@@ -27,7 +27,7 @@ describe('signed requests', () => {
     const key = generateMarketplaceKey();
     const now = 1_750_000_000_000;
     const headers = signRequest(key, 'DELETE', '/leases/l-1', '', now);
-    const guard = new ReplayGuard();
+    const guard = new ReplayGuard(now);
     expect(verifyRequestSignature(request(headers, 'DELETE', '/leases/l-1', ''), guard, now)).toEqual({
       valid: true,
       address: key.address,
@@ -36,7 +36,7 @@ describe('signed requests', () => {
       valid: false,
       reason: 'the request was already used (replay)',
     });
-    const fresh = new ReplayGuard();
+    const fresh = new ReplayGuard(now);
     expect(verifyRequestSignature(request(headers, 'DELETE', '/leases/l-2', ''), fresh, now)).toMatchObject({
       valid: false,
       reason: 'the signature does not match the request',
@@ -53,6 +53,14 @@ describe('signed requests', () => {
         now + replayWindowMilliseconds + 1,
       ),
     ).toMatchObject({ valid: false, reason: expect.stringContaining('timestamp') });
+    // A guard that started after the request was signed (the server restarted) may not have seen it.
+    const restarted = new ReplayGuard(now + 1);
+    expect(
+      verifyRequestSignature(request(headers, 'DELETE', '/leases/l-1', ''), restarted, now + 2),
+    ).toMatchObject({
+      valid: false,
+      reason: 'the request was signed before the server (re)started, so it may be a replay; sign it again',
+    });
     expect(verifyRequestSignature(request({}, 'GET', '/', ''), fresh, now)).toMatchObject({
       valid: false,
       reason: expect.stringContaining('not signed'),
@@ -62,7 +70,7 @@ describe('signed requests', () => {
   it('accept two identical requests signed in the same millisecond: each has its own nonce', () => {
     const key = generateMarketplaceKey();
     const now = 1_750_000_000_000;
-    const guard = new ReplayGuard();
+    const guard = new ReplayGuard(now);
     const first = signRequest(key, 'GET', '/leases/l-1/events', '', now);
     const second = signRequest(key, 'GET', '/leases/l-1/events', '', now);
     expect(first['x-icl-signature']).not.toBe(second['x-icl-signature']);
@@ -74,7 +82,7 @@ describe('signed requests', () => {
     // The nonce is signed: another one does not fit the signature.
     const moved = { ...first, 'x-icl-nonce': second['x-icl-nonce']! };
     expect(
-      verifyRequestSignature(request(moved, 'GET', '/leases/l-1/events', ''), new ReplayGuard(), now),
+      verifyRequestSignature(request(moved, 'GET', '/leases/l-1/events', ''), new ReplayGuard(now), now),
     ).toEqual({ valid: false, reason: 'the signature does not match the request' });
   });
 

@@ -364,4 +364,17 @@ describe('icl destroy, import, state, stack', () => {
     const recorded = JSON.parse(listed.stdout) as { resources: unknown[]; interrupted: unknown[] };
     expect([recorded.resources.length, recorded.interrupted.length]).toEqual([40, 0]);
   });
+
+  test('plan marks a file the stack writes outside its directory, before anything is applied', async () => {
+    const sandbox = await createSandbox();
+    await writeFile(
+      join(sandbox.work, 'icl-stack.yaml'),
+      'name: escape\nresources:\n  key:\n    type: icl:File\n    inputs:\n      path: ../outside.txt\n      content: x\n',
+    );
+    const plan = await sandbox.icl(['plan']);
+    expect(plan.exitCode).toBe(0);
+    expect(plan.stdout).toContain(
+      `+ key icl:File: create\n    ! writes a file outside the stack's directory: ${join(sandbox.work, '..', 'outside.txt')}\n`,
+    );
+  });
 });

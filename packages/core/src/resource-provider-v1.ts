@@ -60,6 +60,14 @@ export interface ResourceProviderV1<
    */
   diff?(id: string, olds: Outputs, news: Inputs): Promise<DiffResultV1>;
 
+  /**
+   * What a plan should point out to whoever is about to apply these inputs, beyond the changes
+   * themselves: a file written outside the stack's directory, a deletion that cannot be undone. Called
+   * with the inputs as far as they are known when planning (a value that comes from another resource's
+   * output is absent until it exists). One sentence each.
+   */
+  notices?(inputs: Partial<Inputs>): readonly string[];
+
   /** Creates the resource. `urn` is the engine's stable name for it, to tag or name the real resource. */
   create(inputs: Inputs, context: ResourceOperationContextV1): Promise<{ id: string; outputs: Outputs }>;
 

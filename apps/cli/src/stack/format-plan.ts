@@ -41,6 +41,7 @@ export function formatPlan(plan: Plan, styled: boolean): string {
     lines.push(
       `${paint(symbol.mark, symbol.style, styled)} ${paint(change.name, 'bold', styled)} ${paint(`${change.type}: ${symbol.verb}${order}${reason}`, 'dim', styled)}`,
     );
+    for (const notice of change.notices ?? []) lines.push(`    ${paint(`! ${notice}`, 'yellow', styled)}`);
     for (const property of change.properties)
       lines.push(
         `      ${formatPropertyChange(property, change.action === 'create' || change.reason?.startsWith('type changed') === true)}`,

@@ -180,7 +180,7 @@ function planResource(
     deleteBeforeReplace: boolean,
     recordedProvider: ResourceProviderV1 | undefined,
   ): PlannedResource => ({
-    change: planChange,
+    change: withNotices(planChange, provider, inputs),
     resource,
     recorded,
     inputs,
@@ -284,4 +284,15 @@ function locate(resource: ValidatedResource, property: string) {
   ];
   const location = resource.declaration.locate?.(path) ?? resource.declaration.locate?.(['inputs']);
   return location ? { location } : {};
+}
+
+/** A change to be made, with what its type points out about the inputs (see `notices`). */
+function withNotices(
+  change: ResourceChange,
+  provider: ResourceProviderV1,
+  inputs: ResolvedInputs,
+): ResourceChange {
+  if (!provider.notices || change.action === 'no-op' || change.action === 'delete') return change;
+  const notices = provider.notices(inputs.values);
+  return notices.length > 0 ? { ...change, notices: [...notices] } : change;
 }

@@ -39,6 +39,8 @@ export interface ResourceChange {
   properties: PropertyChange[];
   /** Resources this one needs first. */
   dependencies: string[];
+  /** What the resource's type points out about this change (a file outside the stack's directory). */
+  notices?: string[];
 }
 
 /** A recorded resource whose real state differs from the record: changed or deleted outside ICL. */

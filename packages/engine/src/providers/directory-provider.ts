@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { ResourceProviderV1 } from '@icl/core';
 import { ResourceOperationError } from '../errors/resource-operation-error';
 import type { BuiltInProviderOptions } from './built-in-provider-options';
+import { outsideStackDirectory } from './outside-stack-directory';
 import { resourceExistsError } from './resource-exists-error';
 
 /** Inputs of an `icl:Directory`. */
@@ -28,6 +29,8 @@ export function createDirectoryProvider(
   const absolute = (path: string) => resolve(options.baseDirectory ?? process.cwd(), path);
   return {
     specificationVersion: 'v1',
+    notices: (inputs) =>
+      outsideStackDirectory(options.baseDirectory ?? process.cwd(), inputs.path, 'creates a directory'),
     type: 'icl:Directory',
     inputProperties: {
       path: { type: 'string', required: true, replaceOnChange: true, description: 'where the directory is' },

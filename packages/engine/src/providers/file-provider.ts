@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { ResourceProviderV1 } from '@icl/core';
 import { ResourceOperationError } from '../errors/resource-operation-error';
 import type { BuiltInProviderOptions } from './built-in-provider-options';
+import { outsideStackDirectory } from './outside-stack-directory';
 import { resourceExistsError } from './resource-exists-error';
 
 /** Inputs of an `icl:File`. */
@@ -48,6 +49,8 @@ export function createFileProvider(
   };
   return {
     specificationVersion: 'v1',
+    notices: (inputs) =>
+      outsideStackDirectory(options.baseDirectory ?? process.cwd(), inputs.path, 'writes a file'),
     type: 'icl:File',
     inputProperties: {
       path: { type: 'string', required: true, replaceOnChange: true, description: 'where the file is' },

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,7 @@ import {
   OrderBookClient,
   ProviderClient,
   proveStatus,
+  signRequest,
 } from '@icl/plugin-marketplace/protocol';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -560,5 +562,69 @@ describe('a marketplace of three providers on loopback', () => {
       await bidder.catch(() => undefined);
       brokenServer.close();
     }
+  });
+
+  it('a corpus of malformed, huge, deeply nested, absurd and ill-typed requests gets 4xx from the order book and a provider, which stay up and answer at once', async () => {
+    const provider = running.get('east')!;
+    const tenant = generateMarketplaceKey();
+    const rss = (pid: number) =>
+      Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+    const servers = [
+      { name: 'order book', process: orderBook, health: '/health' },
+      { name: 'provider', process: provider, health: '/status' },
+    ];
+    const before = servers.map((server) => rss(server.process.child.pid!));
+    const nested = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const huge = `{"pad":"${'x'.repeat(8 * 1024 * 1024)}"}`;
+    const bodies = [
+      'not json',
+      '{"truncated": ',
+      nested,
+      huge,
+      'null',
+      '[]',
+      '{"specification": {"durationSeconds": 1e308, "groupSpec": null}}',
+      '{"deployment": 7, "specification": "everything"}',
+      '{"price": {"denom": "USDT", "amount": "-1"}}',
+      '{"price": {"denom": ["USDT"], "amount": 1e308}}',
+      '{"amount": {"denom": "USDT", "amount": "99999999999999999999999999999999999"}}',
+      '{"hostUri": 12, "offer": "big"}',
+      '{"group": {"services": [null]}}',
+      '{"bidId": {"$ne": null}}',
+    ];
+    const targets: Array<[string, string, string]> = [
+      [orderBook.url, 'POST', '/orders'],
+      [orderBook.url, 'PUT', `/providers/${tenant.address}`],
+      [orderBook.url, 'POST', '/orders/o-missing/bids'],
+      [orderBook.url, 'POST', '/leases'],
+      [orderBook.url, 'POST', `/accounts/${tenant.address}/credits`],
+      [provider.url, 'PUT', '/leases/l-missing/manifest'],
+    ];
+    const statuses = new Set<number>();
+    for (const [url, method, requestPath] of targets) {
+      for (const body of bodies) {
+        for (const signed of [true, false]) {
+          const headers = signed ? signRequest(tenant, method, requestPath, body) : {};
+          const answer = await fetch(`${url}${requestPath}`, { method, headers, body }).catch(
+            (error: Error) => ({ status: 0, error }),
+          );
+          statuses.add(answer.status);
+          expect(answer.status, `${method} ${requestPath} ${body.slice(0, 40)}`).toBeGreaterThanOrEqual(400);
+          expect(answer.status, `${method} ${requestPath} ${body.slice(0, 40)}`).toBeLessThan(500);
+          // Health is answered within a second after every request.
+          for (const server of servers) {
+            const asked = performance.now();
+            expect((await fetch(`${server.process.url}${server.health}`)).status).toBe(200);
+            expect(performance.now() - asked).toBeLessThan(1000);
+          }
+        }
+      }
+    }
+    expect([...statuses].sort()).toEqual(expect.arrayContaining([400, 401, 413]));
+    for (const server of servers) expect(server.process.child.exitCode, server.name).toBeNull();
+    // Memory near where it started: nothing of the corpus was kept.
+    servers.forEach((server, index) =>
+      expect(rss(server.process.child.pid!) - before[index]!, server.name).toBeLessThan(96 * 2 ** 20),
+    );
   });
 });

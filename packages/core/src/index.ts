@@ -23,6 +23,7 @@ export * from './errors/unsupported-capability-error';
 export * from './errors/unsupported-specification-version-error';
 export * from './gpu-request';
 export * from './infrastructure';
+export * from './json-nesting-depth';
 export * from './json-value';
 export * from './long-timeout';
 export * from './optimizer-v1';

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@icl/core';
+import { InvalidArgumentError, jsonNestingDepth } from '@icl/core';
 import type { FieldSource } from './field-reader';
 import type { InfernoSystemData } from './inferno-data';
 import { fieldLocator } from './locate-field';
@@ -55,30 +55,14 @@ const maximumNesting = 64;
  * @throws InvalidArgumentError locating where the nesting goes too deep.
  */
 function checkNesting(text: string, name: string): void {
-  let depth = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (inString) {
-      if (code === 92)
-        index += 1; // a backslash escapes the next character
-      else if (code === 34) inString = false;
-    } else if (code === 34) {
-      inString = true;
-    } else if (code === 91 || code === 123) {
-      depth += 1;
-      if (depth > maximumNesting) {
-        const before = text.slice(0, index);
-        const location = `${name}:${before.split('\n').length}:${index - before.lastIndexOf('\n')}`;
-        throw new InvalidArgumentError({
-          argument: name,
-          location,
-          message: `${location}: arrays and objects nest deeper than ${maximumNesting} levels.`,
-          hint: 'Send Inferno system data: its fields nest a few levels deep.',
-        });
-      }
-    } else if (code === 93 || code === 125) {
-      depth -= 1;
-    }
-  }
+  const { pastLimitAt } = jsonNestingDepth(text, maximumNesting);
+  if (pastLimitAt === undefined) return;
+  const before = text.slice(0, pastLimitAt);
+  const location = `${name}:${before.split('\n').length}:${pastLimitAt - before.lastIndexOf('\n')}`;
+  throw new InvalidArgumentError({
+    argument: name,
+    location,
+    message: `${location}: arrays and objects nest deeper than ${maximumNesting} levels.`,
+    hint: 'Send Inferno system data: its fields nest a few levels deep.',
+  });
 }

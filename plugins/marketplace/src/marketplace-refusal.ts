@@ -1,5 +1,5 @@
 /** The HTTP statuses an order book or provider refuses a request with. */
-export type RefusalStatus = 400 | 401 | 402 | 403 | 404 | 409;
+export type RefusalStatus = 400 | 401 | 402 | 403 | 404 | 409 | 413;
 
 /** What a marketplace server answers when it refuses a request: `{ "error": { code, message, hint } }`. */
 export interface RefusalBody {

@@ -377,4 +377,24 @@ describe('icl destroy, import, state, stack', () => {
       `+ key icl:File: create\n    ! writes a file outside the stack's directory: ${join(sandbox.work, '..', 'outside.txt')}\n`,
     );
   });
+
+  test('a YAML bomb in a stack file is one located error and exit 2, before anything is read or changed', async () => {
+    const sandbox = await createSandbox();
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let level = 1; level < 9; level += 1)
+      levels.push(
+        `${String.fromCharCode(97 + level)}: &${String.fromCharCode(97 + level)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + level)}`)
+          .join(', ')}]`,
+      );
+    await writeFile(
+      join(sandbox.work, 'icl-stack.yaml'),
+      `name: bomb\nresources:\n  r:\n    type: icl:File\n    inputs:\n      path: out.txt\n      content:\n${levels.map((line) => `        ${line}`).join('\n')}\n`,
+    );
+    const plan = await sandbox.icl(['plan']);
+    expect(plan.stderr).toBe(
+      'icl: icl-stack.yaml:9:16: aliases repeat values more than 1000 times. Write the values out, or use fewer aliases of aliases.\n',
+    );
+    expect(plan.exitCode).toBe(2);
+  });
 });

@@ -109,7 +109,7 @@ describe('stack files', () => {
     }
     const bomb = `name: s\nresources:\n  r:\n    type: icl:Noop\n    inputs:\n${levels.map((line) => `      ${line}`).join('\n')}\n`;
     expect(() => parseStackFile(bomb, 'bomb.yaml')).toThrow(
-      'bomb.yaml: aliases repeat values more than 1000 times.',
+      'bomb.yaml:7:14: aliases repeat values more than 1000 times.',
     );
     const shared =
       'name: s\nresources:\n  r:\n    type: icl:Noop\n    inputs:\n      input: &tags [gpu, a100]\n  q:\n    type: icl:Noop\n    inputs:\n      input: *tags\n';

@@ -92,7 +92,11 @@ export class StackFileSource {
       if (!(error instanceof jsYaml.YAMLException)) throw error;
       throw this.#yamlError(error);
     }
-    checkAliasUses(data, this.#file);
+    checkAliasUses(data, this.#file, () => {
+      // Where the first alias is: the place to start writing values out.
+      const alias = /(^|[\s[{,:-])\*[^\s,\]}]+/m.exec(this.#text);
+      return alias ? this.#lineAndColumn(alias.index + alias[1]!.length) : this.#file;
+    });
     return data;
   }
 
@@ -202,7 +206,7 @@ export class StackFileSource {
  * one value between an anchor and its aliases, and a file of nested aliases would otherwise expand to
  * billions of values when the stack is read.
  */
-function checkAliasUses(data: unknown, file: string): void {
+function checkAliasUses(data: unknown, file: string, firstAlias: () => string): void {
   const seen = new WeakSet<object>();
   let aliasUses = 0;
   const visit = (value: unknown): void => {
@@ -212,7 +216,8 @@ function checkAliasUses(data: unknown, file: string): void {
       if (aliasUses > maximumAliasUses)
         throw new InvalidArgumentError({
           argument: file,
-          message: `${file}: aliases repeat values more than ${maximumAliasUses} times.`,
+          location: firstAlias(),
+          message: `${firstAlias()}: aliases repeat values more than ${maximumAliasUses} times.`,
           hint: 'Write the values out, or use fewer aliases of aliases.',
         });
     }

@@ -314,27 +314,39 @@ describe('a marketplace of three providers on loopback', () => {
     };
     const corpus: Array<[unknown, RegExp]> = [
       [
-        variant((group) => (group.services[0]!.image = '')),
+        variant((group) => {
+          group.services[0]!.image = '';
+        }),
         /services\[0\]\.image: must be an image reference/,
       ],
       [
-        variant((group) => (group.services = [null as never])),
+        variant((group) => {
+          group.services = [null as never];
+        }),
         /services\[0\]: must be a JSON object, not null/,
       ],
       [
-        variant((group) => (group.services[0]!.env = ['A=1', 7 as never])),
+        variant((group) => {
+          group.services[0]!.env = ['A=1', 7 as never];
+        }),
         /services\[0\]\.env\[1\]: must be a NAME=value string, not 7/,
       ],
       [
-        variant((group) => (group.services[0]!.command = 'python3 -m http.server')),
+        variant((group) => {
+          group.services[0]!.command = 'python3 -m http.server';
+        }),
         /services\[0\]\.command: must be a list of strings or null/,
       ],
       [
-        variant((group) => (group.services[0]!.expose[0]!.port = 99999)),
+        variant((group) => {
+          group.services[0]!.expose[0]!.port = 99999;
+        }),
         /services\[0\]\.expose\[0\]\.port: must be a port from 1 to 65535, not 99999/,
       ],
       [
-        variant((group) => (group.services[0]!.count = 3)),
+        variant((group) => {
+          group.services[0]!.count = 3;
+        }),
         /was leased for 1 replica, and the manifest runs 3 in it/,
       ],
       [{ name: 'dcloud', services: 'web' }, /group\.services: must be a list/],
@@ -357,7 +369,9 @@ describe('a marketplace of three providers on loopback', () => {
     // A valid manifest whose service cannot start: the working replica is never stopped for it.
     await asTenant.sendManifest(
       lease.id,
-      variant((group) => (group.services[0]!.command = ['sh', '-c', 'echo broken; exit 3'])) as never,
+      variant((group) => {
+        group.services[0]!.command = ['sh', '-c', 'echo broken; exit 3'];
+      }) as never,
     );
     await eventually(
       async () =>
@@ -623,8 +637,7 @@ describe('a marketplace of three providers on loopback', () => {
     expect([...statuses].sort()).toEqual(expect.arrayContaining([400, 401, 413]));
     for (const server of servers) expect(server.process.child.exitCode, server.name).toBeNull();
     // Memory near where it started: nothing of the corpus was kept.
-    servers.forEach((server, index) =>
-      expect(rss(server.process.child.pid!) - before[index]!, server.name).toBeLessThan(96 * 2 ** 20),
-    );
+    for (const [index, server] of servers.entries())
+      expect(rss(server.process.child.pid!) - before[index]!, server.name).toBeLessThan(96 * 2 ** 20);
   });
 });

@@ -25,7 +25,7 @@ const serviceName = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const environmentName = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 function serviceProblem(service: unknown): string | undefined {
-  if (!isObject(service)) return ': must be a JSON object, not ' + describe(service);
+  if (!isObject(service)) return `: must be a JSON object, not ${describe(service)}`;
   if (typeof service.name !== 'string' || !serviceName.test(service.name))
     return `.name: must be a lower-case DNS label (web, api-1), not ${describe(service.name)}`;
   if (typeof service.image !== 'string' || service.image.trim() === '' || /\s/.test(service.image))

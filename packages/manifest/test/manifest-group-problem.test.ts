@@ -36,21 +36,31 @@ describe('manifestGroupProblem', () => {
       return manifestGroupProblem(copy);
     };
     expect(manifestGroupProblem(null)).toBe('group: must be a JSON object');
-    expect(damaged((group) => (group.services = [null as never]))).toBe(
-      'services[0]: must be a JSON object, not null',
-    );
-    expect(damaged((group) => (group.services[0]!.image = ''))).toBe(
-      'services[0].image: must be an image reference (nginx:1.27), not ""',
-    );
-    expect(damaged((group) => (group.services[0]!.command = 'sh -c start'))).toBe(
-      'services[0].command: must be a list of strings or null, not "sh -c start"',
-    );
-    expect(damaged((group) => (group.services[0]!.env = ['PORT=8080', 'COUNT', 3 as never]))).toBe(
-      'services[0].env[1]: must be a NAME=value string, not "COUNT"',
-    );
-    expect(damaged((group) => (group.services[0]!.count = 0))).toBe(
-      'services[0].count: must be a whole number from 1 to 1000, not 0',
-    );
+    expect(
+      damaged((group) => {
+        group.services = [null as never];
+      }),
+    ).toBe('services[0]: must be a JSON object, not null');
+    expect(
+      damaged((group) => {
+        group.services[0]!.image = '';
+      }),
+    ).toBe('services[0].image: must be an image reference (nginx:1.27), not ""');
+    expect(
+      damaged((group) => {
+        group.services[0]!.command = 'sh -c start';
+      }),
+    ).toBe('services[0].command: must be a list of strings or null, not "sh -c start"');
+    expect(
+      damaged((group) => {
+        group.services[0]!.env = ['PORT=8080', 'COUNT', 3 as never];
+      }),
+    ).toBe('services[0].env[1]: must be a NAME=value string, not "COUNT"');
+    expect(
+      damaged((group) => {
+        group.services[0]!.count = 0;
+      }),
+    ).toBe('services[0].count: must be a whole number from 1 to 1000, not 0');
     expect(
       damaged((group) => {
         (group.services[0]!.expose as Record<string, unknown>[])[0] = {

@@ -1,4 +1,4 @@
-import type { ServerAllocation, UnallocatedServer } from '@icl/core';
+import { allocationCost, type ServerAllocation, type UnallocatedServer } from '@icl/core';
 import type { ConditionUpdate } from './resource-condition';
 
 /** The `Allocated` condition's reason for each cause the optimizer gives for leaving a server out. */
@@ -11,17 +11,17 @@ const reasonOfCause: Record<UnallocatedServer['cause'], string> = {
   capacity: 'InsufficientCapacity',
 };
 
-/** `Allocated=True`, saying what the server got. */
+/**
+ * `Allocated=True`, saying what the server got: the allocation written to its `desiredAlloc` (one
+ * accelerator, as the resource holds), and, when the optimizer split the server over several
+ * accelerators, that cheaper split, which a desired allocation cannot express.
+ */
 export function allocatedCondition(allocation: ServerAllocation): ConditionUpdate {
-  const shares = allocation.shares
-    ? allocation.shares.map((share) => `${share.replicas} × ${share.accelerator}`).join(' + ')
-    : `${allocation.replicas} × ${allocation.accelerator}`;
-  return {
-    type: 'Allocated',
-    status: 'True',
-    reason: 'Optimized',
-    message: `${shares}, batch ${allocation.maxBatch}, ITL ${allocation.interTokenLatencyMilliseconds.toFixed(2)} ms, wait ${allocation.waitMilliseconds.toFixed(2)} ms, cost ${allocation.cost.toFixed(2)} per hour.`,
-  };
+  const written = `${allocation.replicas} × ${allocation.accelerator}, batch ${allocation.maxBatch}, ITL ${allocation.interTokenLatencyMilliseconds.toFixed(2)} ms, wait ${allocation.waitMilliseconds.toFixed(2)} ms, cost ${allocation.cost.toFixed(2)} per hour`;
+  const split = allocation.shares
+    ? ` (the optimizer's split, ${allocation.shares.map((share) => `${share.replicas} × ${share.accelerator}`).join(' + ')} at ${allocationCost(allocation).toFixed(2)} per hour, needs one accelerator per desired allocation; this is the same load on one)`
+    : '';
+  return { type: 'Allocated', status: 'True', reason: 'Optimized', message: `${written}${split}.` };
 }
 
 /** `Allocated=False` with the optimizer's reason, or a plain one when the optimizer gave none. */

@@ -147,12 +147,19 @@ export interface ServerAllocation {
    */
   transitionPenalty?: number;
   /**
-   * Present only when a heterogeneous solve split the server's replicas over several accelerators. Then
-   * `accelerator` names the share with the most replicas, `replicas` and `cost` are totals, and the latency
-   * and wait are averages weighted by the load each share carries (load is spread in proportion to the
-   * rate each replica can sustain).
+   * Present only when a heterogeneous solve split the server's replicas over several accelerators: the
+   * complete answer, each share with its replicas, cost and the latency and wait of the load it carries
+   * (load is spread in proportion to the rate each replica can sustain). The top-level fields are then an
+   * allocation that stands on its own, for clients that read only them (Inferno's controller): the
+   * cheapest of the shares' accelerators with as many replicas as carry the whole load there. It costs
+   * more than the split; the solution's total counts the split (see {@link allocationCost}).
    */
   shares?: AllocationShare[];
+}
+
+/** What an allocation costs as planned: the sum of its shares when it is split, else its cost. */
+export function allocationCost(allocation: ServerAllocation): number {
+  return allocation.shares ? allocation.shares.reduce((sum, share) => sum + share.cost, 0) : allocation.cost;
 }
 
 /** The replicas of a server on one accelerator, in a heterogeneous allocation. */

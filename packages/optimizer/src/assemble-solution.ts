@@ -1,4 +1,9 @@
-import type { AllocationShare, AllocationSolution, ServerAllocation } from '@icl/core';
+import {
+  type AllocationShare,
+  type AllocationSolution,
+  allocationCost,
+  type ServerAllocation,
+} from '@icl/core';
 import type { AllocationCandidate } from './allocation-candidate';
 import { BatchedQueueModel } from './batched-queue-model';
 import type { CandidateTable } from './build-candidate-table';
@@ -55,7 +60,7 @@ export function assembleSolution(
     }
     const allocation = allocationOf(placement, entry.requiredRate);
     allocations[entry.server.name] = allocation;
-    totalCost += allocation.cost;
+    totalCost += allocationCost(allocation);
   }
   const solution: AllocationSolution = {
     allocations,
@@ -111,21 +116,25 @@ function allocationOf(placement: Placement, requiredRate: number): ServerAllocat
       waitMilliseconds: wait,
     };
   });
-  const weights = shares.map(({ candidate, replicas }) => replicas * candidate.maximumRatePerReplica);
-  const weightTotal = weights.reduce((sum, weight) => sum + weight, 0) || 1;
-  const average = (pick: (share: AllocationShare) => number) =>
-    evaluated.reduce((sum, share, index) => sum + pick(share) * weights[index]!, 0) / weightTotal;
-  const largest = [...evaluated].sort(
-    (left, right) => right.replicas - left.replicas || (left.accelerator < right.accelerator ? -1 : 1),
-  )[0]!;
+  if (evaluated.length === 1) {
+    const [only] = evaluated;
+    return { ...only! };
+  }
+  // The top-level fields stand on their own for a client that reads only them (Inferno's controller
+  // does): the cheapest of the share's accelerators with as many replicas as carry the whole load there.
+  const standalone = [...shares]
+    .map(({ candidate }) => candidate)
+    .sort(
+      (left, right) => left.cost - right.cost || (left.accelerator.name < right.accelerator.name ? -1 : 1),
+    )[0]!;
   const allocation: ServerAllocation = {
-    accelerator: largest.accelerator,
-    replicas: evaluated.reduce((sum, share) => sum + share.replicas, 0),
-    maxBatch: largest.maxBatch,
-    cost: evaluated.reduce((sum, share) => sum + share.cost, 0),
-    interTokenLatencyMilliseconds: average((share) => share.interTokenLatencyMilliseconds),
-    waitMilliseconds: average((share) => share.waitMilliseconds),
+    accelerator: standalone.accelerator.name,
+    replicas: standalone.replicas,
+    maxBatch: standalone.maxBatch,
+    cost: standalone.cost,
+    interTokenLatencyMilliseconds: standalone.interTokenLatencyMilliseconds,
+    waitMilliseconds: standalone.waitMilliseconds,
   };
-  if (evaluated.length > 1) allocation.shares = evaluated;
+  allocation.shares = evaluated;
   return allocation;
 }

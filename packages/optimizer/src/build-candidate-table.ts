@@ -110,15 +110,16 @@ export function buildCandidateTable(
         cause: 'unknown-service-class',
         reason: `its service class "${className}" is not defined.`,
       };
+    } else if (!byAccelerator) {
+      // A model no data defines is a mistake in the server (a typo), not a class without targets.
+      entry.problem = {
+        cause: 'unknown-model',
+        reason: `model "${server.model}" is not defined (defined: ${[...performance.keys()].sort().join(', ') || 'none'}).`,
+      };
     } else if (!target) {
       entry.problem = {
         cause: 'no-target',
         reason: `service class "${className}" has no targets for model "${server.model}".`,
-      };
-    } else if (!byAccelerator) {
-      entry.problem = {
-        cause: 'unknown-model',
-        reason: `model "${server.model}" has no performance data on any accelerator.`,
       };
     } else if (!(arrivalRate >= 0) || !(averageLength >= 0)) {
       entry.problem = {

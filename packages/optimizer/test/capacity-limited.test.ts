@@ -1,4 +1,4 @@
-import type { AllocationProblem, AllocationSolution } from '@icl/core';
+import { type AllocationProblem, type AllocationSolution, allocationCost } from '@icl/core';
 import { describe, expect, test } from 'vitest';
 import { buildCandidateTable, solveAllocation, solveExact, solveGreedy } from '../src/index';
 import { sampleProblem } from './fixtures';
@@ -179,14 +179,32 @@ describe('heterogeneous (exact only)', () => {
     expect(mixed.totalCost).toBeLessThanOrEqual(single.totalCost);
     const split = Object.values(mixed.allocations).filter((allocation) => allocation.shares);
     expect(split.length).toBeGreaterThan(0);
-    for (const allocation of split) {
-      const shares = allocation.shares!;
-      expect(allocation.replicas).toBe(shares.reduce((sum, share) => sum + share.replicas, 0));
-      expect(allocation.cost).toBeCloseTo(
-        shares.reduce((sum, share) => sum + share.cost, 0),
-        9,
-      );
+    expect(mixed.totalCost).toBeCloseTo(
+      Object.values(mixed.allocations).reduce((sum, allocation) => sum + allocationCost(allocation), 0),
+      9,
+    );
+    for (const [name, allocation] of Object.entries(mixed.allocations)) {
+      if (!allocation.shares) continue;
+      const shares = allocation.shares;
       expect(new Set(shares.map((share) => share.accelerator)).size).toBe(shares.length);
+      // The top-level fields are an allocation on their own: what the queue model sizes for this server
+      // alone on that accelerator, so a client reading only them provisions enough (capacity may not
+      // allow it: that is why the solve split the server).
+      expect(shares.map((share) => share.accelerator)).toContain(allocation.accelerator);
+      const alone: AllocationProblem = {
+        ...problem,
+        servers: problem.servers.filter((server) => server.name === name),
+        accelerators: problem.accelerators.filter(
+          (accelerator) => accelerator.name === allocation.accelerator,
+        ),
+      };
+      delete alone.capacity;
+      const sized = (await solveAllocation(alone, { solver: 'unlimited' })).allocations[name]!;
+      expect([allocation.accelerator, allocation.replicas, allocation.cost]).toEqual([
+        sized.accelerator,
+        sized.replicas,
+        sized.cost,
+      ]);
     }
     // Every share meets the server's targets at the load it carries.
     const targets = new Map(

@@ -129,7 +129,7 @@ describe('sizing one server on one accelerator (Inferno’s model)', () => {
     );
   });
 
-  test('servers whose class, target or model is unknown are left out with the reason', async () => {
+  test('servers whose class or model is unknown, or whose load is not one, are left out with the reason', async () => {
     const base = problemWith({});
     const problem: AllocationProblem = {
       ...base,
@@ -142,11 +142,16 @@ describe('sizing one server on one accelerator (Inferno’s model)', () => {
     const solution = await solveAllocation(problem, { solver: 'unlimited' });
     expect(solution.unallocated.map((entry) => [entry.server, entry.cause])).toEqual([
       ['a', 'unknown-service-class'],
-      ['b', 'no-target'],
+      ['b', 'unknown-model'],
       ['c', 'invalid-load'],
     ]);
     expect(solution.unallocated[0]!.reason).toBe(
       'Server "a" was not allocated: its service class "Gold" is not defined.',
+    );
+    // A model no data defines is named as such, with the models that are, not as a class without targets.
+    const defined = [...new Set(base.models.map((entry) => entry.model))].sort().join(', ');
+    expect(solution.unallocated[1]!.reason).toBe(
+      `Server "b" was not allocated: model "unknown" is not defined (defined: ${defined}).`,
     );
   });
 });

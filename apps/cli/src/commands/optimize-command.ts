@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import {
   type AllocationSolution,
   type AllocationSolverV1,
+  allocationCost,
   allocationSolvers,
   InvalidArgumentError,
   type ServerAllocation,
@@ -58,9 +59,9 @@ export async function optimizeCommand(options: OptimizeCommandOptions): Promise<
       acceleratorsOf(allocation),
       replicasOf(allocation),
       String(allocation.maxBatch),
-      `${allocation.interTokenLatencyMilliseconds.toFixed(2)} ms`,
-      `${allocation.waitMilliseconds.toFixed(2)} ms`,
-      allocation.cost.toFixed(2),
+      `${perShare(allocation, (share) => share.interTokenLatencyMilliseconds.toFixed(2))} ms`,
+      `${perShare(allocation, (share) => share.waitMilliseconds.toFixed(2))} ms`,
+      allocationCost(allocation).toFixed(2),
     ];
   });
   let text = formatTable(['SERVER', 'ACCELERATOR', 'REPLICAS', 'BATCH', 'ITL', 'WAIT', 'COST'], rows);
@@ -68,7 +69,10 @@ export async function optimizeCommand(options: OptimizeCommandOptions): Promise<
     text += `\nLeft out:\n${solution.unallocated.map((entry) => `  ${entry.reason}\n`).join('')}`;
   }
   const placed = Object.keys(solution.allocations).length;
-  text += `\nTotal cost ${solution.totalCost.toFixed(2)} per hour; ${placed} of ${problem.servers.length} servers placed (${quality(solution)}).\n`;
+  text +=
+    placed === 0
+      ? `\nNo server could be placed (${solution.solver ?? 'optimizer'}): each one's reason is listed above.\n`
+      : `\nTotal cost ${solution.totalCost.toFixed(2)} per hour; ${placed} of ${problem.servers.length} servers placed (${quality(solution)}).\n`;
   await writeOutput(process.stdout, text);
   return 0;
 }
@@ -77,6 +81,14 @@ function acceleratorsOf(allocation: ServerAllocation): string {
   return allocation.shares
     ? allocation.shares.map((share) => share.accelerator).join('+')
     : allocation.accelerator;
+}
+
+/** A figure of each share of a split allocation (`12.10+9.80`), or of the allocation. */
+function perShare(
+  allocation: ServerAllocation,
+  figure: (share: Pick<ServerAllocation, 'interTokenLatencyMilliseconds' | 'waitMilliseconds'>) => string,
+): string {
+  return allocation.shares ? allocation.shares.map(figure).join('+') : figure(allocation);
 }
 
 function replicasOf(allocation: ServerAllocation): string {

@@ -17,6 +17,10 @@ export function registerOptimizeCommand(program: Command): void {
       '--mode <mode>',
       'unlimited (ignore capacity), greedy (fast) or exact (MILP, proven optimal); default from optimizer-data.json',
     )
+    .option(
+      '--max-replicas <count>',
+      'the most replicas a server may have; an accelerator needing more is left out for it (default 1000)',
+    )
     .option('--json', "print Inferno's solution-data.json, with ICL's explanations of the servers left out")
     .addHelpText(
       'after',

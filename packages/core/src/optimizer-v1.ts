@@ -97,6 +97,11 @@ export interface ServerSpec {
   load: ServerLoad;
   /** The fewest replicas to keep, even without load. */
   minimumReplicas?: number;
+  /**
+   * The most replicas this server may have (Inferno's `maxNumReplicas` where given): an accelerator that
+   * needs more is left out for it, with the reason. Below the solve's `maximumReplicasPerServer`.
+   */
+  maximumReplicas?: number;
   /** A batch size limit that overrides the model's. */
   maxBatchSize?: number;
   /**
@@ -197,7 +202,16 @@ export interface AllocationOptions {
    * (0.01 for 1%). Trading proof for time matters on large problems; the default, 0, asks for a proof.
    */
   relativeGapTolerance?: number;
+  /**
+   * The most replicas any server may have (default {@link defaultMaximumReplicasPerServer}). An
+   * allocation needing more is one nobody would deploy (a long-request model sized one request at a time
+   * asks for thousands); the accelerator is left out for that server, with the count it would need.
+   */
+  maximumReplicasPerServer?: number;
 }
+
+/** The default of {@link AllocationOptions.maximumReplicasPerServer}: far above any sample's (214). */
+export const defaultMaximumReplicasPerServer = 1000;
 
 /** The optimizer's answer. */
 export interface AllocationSolution {
@@ -267,9 +281,19 @@ export interface AcceleratorRejection {
   /**
    * `no-performance-data`: the model was never measured on it; `inter-token-latency` or `time-to-wait`:
    * even at the lowest load one replica misses that target; `kept-accelerator`: the server must keep its
-   * current accelerator; `capacity`: it would fit the targets but not enough devices are free.
+   * current accelerator; `capacity`: it would fit the targets but not enough devices are free;
+   * `batch-of-one`: requests this long leave room for one at a time (batch size 1), where the service time
+   * does not change with load and Inferno's rate search finds no rate, so it is not sized (as Inferno);
+   * `replica-cap`: it would need more replicas than the server may have.
    */
-  cause: 'no-performance-data' | 'inter-token-latency' | 'time-to-wait' | 'kept-accelerator' | 'capacity';
+  cause:
+    | 'no-performance-data'
+    | 'inter-token-latency'
+    | 'time-to-wait'
+    | 'kept-accelerator'
+    | 'capacity'
+    | 'batch-of-one'
+    | 'replica-cap';
   /** One sentence with the numbers (the latency reached against the target, devices needed and free). */
   detail: string;
   /** For `capacity`: the device type counted against capacity. */

@@ -1,6 +1,6 @@
 import type { AcceleratorSpec, ServerSpec, ServiceTarget } from '@icl/core';
 import type { BatchedQueueParameters } from './batched-queue-model';
-import type { InfeasibleRate } from './find-largest-rate';
+import type { LargestRate } from './find-largest-rate';
 
 /**
  * One way to run one server: an accelerator and the fewest replicas of it that meet the server's targets
@@ -40,8 +40,10 @@ export interface AllocationCandidate {
 /** An accelerator the server's model runs on but whose replicas miss a target even at the lowest load. */
 export interface InfeasibleAccelerator {
   accelerator: AcceleratorSpec;
-  /** The search's outcome, with the averages at the lowest load. */
-  result: InfeasibleRate;
+  /** The search's outcome, with the averages at the lowest load (infeasible unless `rule` says why). */
+  result: LargestRate;
+  /** A rule that left it out although the targets could be met: batch size 1, or the replica cap. */
+  rule?: { cause: 'batch-of-one' | 'replica-cap'; detail: string };
   /** The target inter-token latency, milliseconds. */
   interTokenLatencyMilliseconds?: number;
   /** The target 95th-percentile wait, milliseconds. */

@@ -1,9 +1,10 @@
-import type {
-  AcceleratorSpec,
-  AllocationProblem,
-  ModelPerformance,
-  ServerSpec,
-  ServiceTarget,
+import {
+  type AcceleratorSpec,
+  type AllocationProblem,
+  defaultMaximumReplicasPerServer,
+  type ModelPerformance,
+  type ServerSpec,
+  type ServiceTarget,
 } from '@icl/core';
 import {
   type AllocationCandidate,
@@ -39,6 +40,8 @@ export interface CandidateTableOptions {
    * (heterogeneous) needs the rates themselves.
    */
   preciseRates?: boolean;
+  /** The most replicas any server may have (see `AllocationOptions.maximumReplicasPerServer`). */
+  maximumReplicasPerServer?: number;
 }
 
 /** A replica's queue and its largest rate within targets, shared by the servers that have the same. */
@@ -257,8 +260,39 @@ function sizeCandidate(
     entry.infeasible.push(infeasible);
     return;
   }
+  // One request at a time: the service time is the same at any load, so Inferno's search for the rate
+  // meeting a latency target has no slope to follow and sizes nothing. Neither do we: the replicas it
+  // would take (one per concurrent request) are not an allocation anyone deploys.
+  if (maxBatch === 1 && latencyTarget !== undefined) {
+    entry.infeasible.push({
+      accelerator,
+      result: sizing,
+      tokensPerRequest,
+      rule: {
+        cause: 'batch-of-one',
+        detail: `requests of ${tokensPerRequest} tokens are served one at a time (batch size 1, ${batchOverride ? "the server's maxBatchSize" : `from ${measured.maxBatchSize} × ${measured.atTokens} tokens`}), so it is not sized, as Inferno does not.`,
+      },
+    });
+    return;
+  }
   entry.requiredRate = totalRate * 60_000;
   const replicas = replicasFor(totalRate, sizing.rate, ceiling, minimumReplicas);
+  const cap = Math.min(
+    server.maximumReplicas ?? Number.POSITIVE_INFINITY,
+    options.maximumReplicasPerServer ?? defaultMaximumReplicasPerServer,
+  );
+  if (replicas > cap) {
+    entry.infeasible.push({
+      accelerator,
+      result: sizing,
+      tokensPerRequest,
+      rule: {
+        cause: 'replica-cap',
+        detail: `it would need ${replicas} replicas, more than the ${cap} ${server.maximumReplicas !== undefined && server.maximumReplicas <= cap ? 'the server may have (maxNumReplicas)' : 'a server may have (maximumReplicasPerServer)'}.`,
+      },
+    });
+    return;
+  }
   const metrics = model.evaluate(totalRate / replicas);
   const rate = Math.min(sizing.rate, ceiling) * 60_000;
   addCandidate(

@@ -25,7 +25,11 @@ export function explainUnallocated(
   for (const candidate of entry.candidates) rejections.push(capacityRejection(candidate, freeDevices));
   for (const infeasible of entry.infeasible) {
     const { result, accelerator } = infeasible;
-    if (result.violated === 'service-time') {
+    if (infeasible.rule) {
+      rejections.push({ accelerator: accelerator.name, ...infeasible.rule });
+    } else if (result.feasible) {
+      // Only a rule leaves out an accelerator whose search succeeded.
+    } else if (result.violated === 'service-time') {
       const reached = result.atMinimum.tokenTime;
       rejections.push({
         accelerator: accelerator.name,

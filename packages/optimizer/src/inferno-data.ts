@@ -114,6 +114,8 @@ export interface InfernoServerSpec {
   model: string;
   keepAccelerator: boolean;
   minNumReplicas: number;
+  /** The most replicas it may have, where given (newer Inferno versions have it; v0.5.0 does not). */
+  maxNumReplicas?: number;
   /** 0 when the model's batch size applies. */
   maxBatchSize: number;
   /** What it runs on now (accelerator empty when nothing) and its load. */

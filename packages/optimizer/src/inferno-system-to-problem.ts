@@ -57,6 +57,7 @@ export function infernoSystemToProblem(data: InfernoSystemData): InfernoProblem 
       if (current.load.serviceCOV !== undefined)
         spec.load.serviceCoefficientOfVariation = current.load.serviceCOV;
       if (server.minNumReplicas > 0) spec.minimumReplicas = server.minNumReplicas;
+      if (server.maxNumReplicas !== undefined) spec.maximumReplicas = server.maxNumReplicas;
       if (server.maxBatchSize > 0) spec.maxBatchSize = server.maxBatchSize;
       if (server.keepAccelerator) spec.keepAccelerator = true;
       if (current.accelerator) {

@@ -234,6 +234,9 @@ export function readServerSpec(reader: FieldReader): InfernoServerSpec {
       .number({ integer: true, minimum: 0, maximum: limits.batchSize }),
     currentAlloc: readAllocationData(current),
   };
+  const maximum = reader.field('maxNumReplicas');
+  if (maximum.present)
+    server.maxNumReplicas = maximum.number({ integer: true, minimum: 1, maximum: limits.replicas });
   const desired = reader.field('desiredAlloc');
   if (desired.present && desired.field('load').present) server.desiredAlloc = readAllocationData(desired);
   return server;

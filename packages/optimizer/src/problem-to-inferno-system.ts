@@ -54,6 +54,7 @@ export function problemToInfernoSystem(
         model: server.model,
         keepAccelerator: server.keepAccelerator ?? false,
         minNumReplicas: server.minimumReplicas ?? 0,
+        ...(server.maximumReplicas === undefined ? {} : { maxNumReplicas: server.maximumReplicas }),
         maxBatchSize: server.maxBatchSize ?? 0,
         currentAlloc: infernoAllocation(server.currentAllocation, server.load),
       })),

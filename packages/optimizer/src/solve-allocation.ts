@@ -21,7 +21,12 @@ export async function solveAllocation(
   options: AllocationOptions = {},
 ): Promise<AllocationSolution> {
   return solveCandidateTable(
-    buildCandidateTable(problem, { preciseRates: options.heterogeneous === true }),
+    buildCandidateTable(problem, {
+      preciseRates: options.heterogeneous === true,
+      ...(options.maximumReplicasPerServer === undefined
+        ? {}
+        : { maximumReplicasPerServer: options.maximumReplicasPerServer }),
+    }),
     options,
   );
 }

@@ -220,3 +220,76 @@ describe('the current allocation', () => {
     expect(solution.allocations.chat!.accelerator).toBe('A100');
   });
 });
+
+describe('allocations nobody would deploy', () => {
+  test('requests so long a replica serves one at a time (batch size 1) are not sized, as Inferno does not; the server is left out saying so', async () => {
+    // L4 measured at batch 32 × 512 tokens: requests of 16,384 tokens leave room for one at a time.
+    // No wait target: only the latency target (met at any load, 20.5 ms a token) could size it.
+    const problem = problemWith(
+      { load: { arrivalRate: 600, averageLength: 16_384 } },
+      { timeToWaitMilliseconds: 0 },
+    );
+    problem.accelerators = problem.accelerators.filter((accelerator) => accelerator.name === 'L4');
+    problem.models = problem.models.filter((entry) => entry.accelerator === 'L4');
+    const solution = await solveAllocation(problem, { solver: 'greedy' });
+    expect(solution.allocations).toEqual({});
+    expect(solution.unallocated[0]).toMatchObject({ server: 'chat', cause: 'no-feasible-accelerator' });
+    expect(solution.unallocated[0]!.accelerators).toEqual([
+      {
+        accelerator: 'L4',
+        cause: 'batch-of-one',
+        detail:
+          'requests of 16384 tokens are served one at a time (batch size 1, from 32 × 512 tokens), so it is not sized, as Inferno does not.',
+      },
+    ]);
+  });
+
+  test('no allocation exceeds the replica cap (a solve setting, or the server’s maxNumReplicas); a server needing more is left out with the count', async () => {
+    const busy = problemWith({ load: { arrivalRate: 60_000, averageLength: 1024 } });
+    const uncapped = await solveAllocation(busy, { solver: 'unlimited' });
+    const needed = uncapped.allocations.chat!.replicas;
+    expect(needed).toBeGreaterThan(20);
+    const capped = await solveAllocation(busy, { solver: 'unlimited', maximumReplicasPerServer: 20 });
+    expect(capped.allocations).toEqual({});
+    const rejections = capped.unallocated[0]!.accelerators!.filter(
+      (rejection) => rejection.cause === 'replica-cap',
+    );
+    expect(rejections.map((rejection) => rejection.accelerator).sort()).toEqual(['A100', 'L4']);
+    expect(
+      rejections.find((rejection) => rejection.accelerator === uncapped.allocations.chat!.accelerator)!
+        .detail,
+    ).toBe(
+      `it would need ${needed} replicas, more than the 20 a server may have (maximumReplicasPerServer).`,
+    );
+    // The server's own limit, as Inferno's maxNumReplicas gives it, applies below the solve's.
+    const own = await solveAllocation(
+      problemWith({ load: { arrivalRate: 60_000, averageLength: 1024 }, maximumReplicas: needed - 1 }),
+      { solver: 'unlimited' },
+    );
+    const cheapest = own.allocations.chat;
+    if (cheapest) expect(cheapest.replicas).toBeLessThanOrEqual(needed - 1);
+    expect(
+      own.unallocated
+        .flatMap((entry) => entry.accelerators ?? [])
+        .find(
+          (rejection) =>
+            rejection.cause === 'replica-cap' &&
+            rejection.accelerator === uncapped.allocations.chat!.accelerator,
+        )?.detail,
+    ).toBe(
+      `it would need ${needed} replicas, more than the ${needed - 1} the server may have (maxNumReplicas).`,
+    );
+    // And by default, a thousand.
+    const flood = await solveAllocation(
+      problemWith({ load: { arrivalRate: 6_000_000, averageLength: 1024 } }),
+      {
+        solver: 'unlimited',
+      },
+    );
+    for (const allocation of Object.values(flood.allocations))
+      expect(allocation.replicas).toBeLessThanOrEqual(1000);
+    expect(flood.unallocated[0]!.accelerators!.every((rejection) => rejection.cause === 'replica-cap')).toBe(
+      true,
+    );
+  });
+});

@@ -19,6 +19,8 @@ export interface OptimizeCommandOptions {
   mode?: string;
   /** `--json`: print Inferno's solution-data.json shape instead of a table. */
   json?: boolean;
+  /** `--max-replicas`: the most replicas a server may have (as typed; checked here). */
+  maxReplicas?: string;
 }
 
 /**
@@ -35,6 +37,14 @@ export async function optimizeCommand(options: OptimizeCommandOptions): Promise<
       hint: `Give one of ${allocationSolvers.join(', ')}.`,
     });
   }
+  const maximumReplicas = options.maxReplicas === undefined ? undefined : Number(options.maxReplicas);
+  if (maximumReplicas !== undefined && !(Number.isInteger(maximumReplicas) && maximumReplicas >= 1)) {
+    throw new InvalidArgumentError({
+      argument: '--max-replicas',
+      message: `Invalid --max-replicas "${options.maxReplicas}".`,
+      hint: 'Give a whole number of replicas, at least 1.',
+    });
+  }
   const optimizer = await import('@icl/optimizer');
   const data = await optimizer.readInfernoDirectory(resolve(options.dir));
   const { problem, options: flags } = optimizer.infernoSystemToProblem(data);
@@ -42,6 +52,7 @@ export async function optimizeCommand(options: OptimizeCommandOptions): Promise<
   const solution = await optimizer.solveAllocation(problem, {
     ...flags,
     ...(mode === undefined ? {} : { solver: mode as AllocationSolverV1 }),
+    ...(maximumReplicas === undefined ? {} : { maximumReplicasPerServer: maximumReplicas }),
   });
   if (options.json) {
     await printJson(optimizer.solutionToInferno(solution, problem));

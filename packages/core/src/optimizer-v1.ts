@@ -160,6 +160,12 @@ export interface ServerAllocation {
    * more than the split; the solution's total counts the split (see {@link allocationCost}).
    */
   shares?: AllocationShare[];
+  /**
+   * Present when a saturation policy placed the server with fewer replicas than its targets need (the
+   * capacity ran out): the replicas they need. `replicas` and `cost` are what it got; its latency and
+   * wait are those of the full allocation, which it does not reach under its load.
+   */
+  requiredReplicas?: number;
 }
 
 /** What an allocation costs as planned: the sum of its shares when it is split, else its cost. */
@@ -208,7 +214,28 @@ export interface AllocationOptions {
    * asks for thousands); the accelerator is left out for that server, with the count it would need.
    */
   maximumReplicasPerServer?: number;
+  /**
+   * What to do with servers that cannot be placed in full when capacity runs out (Inferno's
+   * `saturationPolicy`): `None` (the default) leaves them out; the others give them the replicas the
+   * capacity still has, fewer than their targets need: `PriorityExhaustive` one server at a time in
+   * priority order, each as many as it can use; `PriorityRoundRobin` one replica at a time to each server
+   * of a priority class in turn, class by class; `RoundRobin` one at a time across all of them.
+   */
+  saturationPolicy?: SaturationPolicyV1;
+  /**
+   * With a saturation policy: place every class in full before any server gets a partial allocation
+   * (Inferno's `delayedBestEffort`). Without it (the default), each priority class gets its partial
+   * allocations right after its own full ones, before the next class is placed, as Inferno's greedy
+   * does. The exact solver always places in full first, then applies the policy to what it left out.
+   */
+  delayedBestEffort?: boolean;
 }
+
+/** The saturation policies (see {@link AllocationOptions.saturationPolicy}), as Inferno names them. */
+export const saturationPolicies = ['None', 'PriorityExhaustive', 'PriorityRoundRobin', 'RoundRobin'] as const;
+
+/** One of {@link saturationPolicies}. */
+export type SaturationPolicyV1 = (typeof saturationPolicies)[number];
 
 /** The default of {@link AllocationOptions.maximumReplicasPerServer}: far above any sample's (214). */
 export const defaultMaximumReplicasPerServer = 1000;

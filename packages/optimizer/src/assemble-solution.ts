@@ -9,9 +9,12 @@ import { BatchedQueueModel } from './batched-queue-model';
 import type { CandidateTable } from './build-candidate-table';
 import { explainUnallocated } from './explain-unallocated';
 
-/** What a solver chose for one server: one candidate, or replicas on several accelerators. */
+/**
+ * What a solver chose for one server: one candidate (with fewer `replicas` than it needs when a saturation
+ * policy gave it what capacity was left), or replicas on several accelerators.
+ */
 export type Placement =
-  | { candidate: AllocationCandidate }
+  | { candidate: AllocationCandidate; replicas?: number }
   | { shares: Array<{ candidate: AllocationCandidate; replicas: number }> };
 
 /** Single-candidate placements of a choice of one candidate per server. */
@@ -73,15 +76,25 @@ export function assembleSolution(
   return solution;
 }
 
-function sharesOf(placement: Placement): Array<{ candidate: AllocationCandidate; replicas: number }> {
+export function sharesOf(placement: Placement): Array<{ candidate: AllocationCandidate; replicas: number }> {
   return 'candidate' in placement
-    ? [{ candidate: placement.candidate, replicas: placement.candidate.replicas }]
+    ? [{ candidate: placement.candidate, replicas: placement.replicas ?? placement.candidate.replicas }]
     : placement.shares;
 }
 
 function allocationOf(placement: Placement, requiredRate: number): ServerAllocation {
   if ('candidate' in placement) {
     const candidate = placement.candidate;
+    if (placement.replicas !== undefined && placement.replicas < candidate.replicas)
+      return {
+        accelerator: candidate.accelerator.name,
+        replicas: placement.replicas,
+        maxBatch: candidate.maxBatch,
+        cost: candidate.costPerReplica * placement.replicas,
+        interTokenLatencyMilliseconds: candidate.interTokenLatencyMilliseconds,
+        waitMilliseconds: candidate.waitMilliseconds,
+        requiredReplicas: candidate.replicas,
+      };
     return {
       accelerator: candidate.accelerator.name,
       replicas: candidate.replicas,

@@ -1,4 +1,4 @@
-import type { AllocationShare, AllocationSolution, UnallocatedServer } from '@icl/core';
+import type { AllocationShare, AllocationSolution, SaturationPolicyV1, UnallocatedServer } from '@icl/core';
 
 /*
  * Inferno's data format (llm-inferno optimizer v0.5.0): the JSON its REST server and sample sets use, field
@@ -134,6 +134,10 @@ export interface InfernoOptimizerSpec {
   heterogeneous: boolean;
   milpSolver: boolean;
   useCplex: boolean;
+  /** Place every class in full before any partial allocation (see `AllocationOptions.delayedBestEffort`). */
+  delayedBestEffort?: boolean;
+  /** What servers that do not fit get (see `AllocationOptions.saturationPolicy`); `None` by default. */
+  saturationPolicy?: SaturationPolicyV1;
 }
 
 /** `optimizer-data.json`. */

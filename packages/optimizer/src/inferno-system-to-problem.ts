@@ -83,5 +83,8 @@ export function infernoSystemToProblem(data: InfernoSystemData): InfernoProblem 
     solver: flags.unlimited ? 'unlimited' : flags.milpSolver ? 'exact' : 'greedy',
   };
   if (flags.heterogeneous) options.heterogeneous = true;
+  if (flags.saturationPolicy && flags.saturationPolicy !== 'None')
+    options.saturationPolicy = flags.saturationPolicy;
+  if (flags.delayedBestEffort) options.delayedBestEffort = true;
   return { problem, options };
 }

@@ -1,3 +1,4 @@
+import { type SaturationPolicyV1, saturationPolicies } from '@icl/core';
 import { FieldReader, type FieldSource } from './field-reader';
 import type {
   InfernoAcceleratorCount,
@@ -278,15 +279,47 @@ export function readOptimizerData(reader: FieldReader): InfernoOptimizerData {
   return { optimizer: readOptimizerSpec(reader.field('optimizer')) };
 }
 
-/** Reads the optimizer's flags. */
+/** The settings of Inferno's optimizer (v0.5.0's `OptimizerSpec`), as it spells them. */
+const optimizerSettings = [
+  'unlimited',
+  'heterogeneous',
+  'milpSolver',
+  'useCplex',
+  'delayedBestEffort',
+  'saturationPolicy',
+] as const;
+
+/**
+ * Reads the optimizer's settings. One that Inferno's optimizer does not have is an error naming it (a
+ * misspelt `saturationPolicy` must not silently mean `None`), as is a saturation policy it does not know.
+ */
 export function readOptimizerSpec(reader: FieldReader): InfernoOptimizerSpec {
-  if (!reader.present) return { unlimited: false, heterogeneous: false, milpSolver: false, useCplex: false };
-  reader.object();
+  if (!reader.present)
+    return {
+      unlimited: false,
+      heterogeneous: false,
+      milpSolver: false,
+      useCplex: false,
+      delayedBestEffort: false,
+      saturationPolicy: 'None',
+    };
+  const given = Object.keys(reader.object());
+  const known = new Set(optimizerSettings.map((name) => name.toLowerCase()));
+  const unknown = given.find((name) => !known.has(name.toLowerCase()));
+  if (unknown !== undefined)
+    reader
+      .field(unknown)
+      .fail(`is not a setting of Inferno's optimizer (it has ${optimizerSettings.join(', ')})`);
+  const policy = reader.field('saturationPolicy').string({ fallback: 'None' }) || 'None';
+  if (!(saturationPolicies as readonly string[]).includes(policy))
+    reader.field('saturationPolicy').fail(`is "${policy}", not one of ${saturationPolicies.join(', ')}`);
   return {
     unlimited: reader.field('unlimited').boolean(),
     heterogeneous: reader.field('heterogeneous').boolean(),
     milpSolver: reader.field('milpSolver').boolean(),
     useCplex: reader.field('useCplex').boolean(),
+    delayedBestEffort: reader.field('delayedBestEffort').boolean(),
+    saturationPolicy: policy as SaturationPolicyV1,
   };
 }
 

@@ -65,6 +65,8 @@ export function problemToInfernoSystem(
         heterogeneous: options.heterogeneous ?? false,
         milpSolver: options.solver === 'exact',
         useCplex: false,
+        delayedBestEffort: options.delayedBestEffort ?? false,
+        saturationPolicy: options.saturationPolicy ?? 'None',
       },
     },
   };

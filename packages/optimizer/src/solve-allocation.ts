@@ -1,5 +1,6 @@
 import type { AllocationOptions, AllocationProblem, AllocationSolution } from '@icl/core';
 import { buildCandidateTable, type CandidateTable } from './build-candidate-table';
+import { solveGreedySaturated } from './saturation-policy';
 import { solveExact } from './solve-exact';
 import { solveGreedy } from './solve-greedy';
 import { solveUnlimited } from './solve-unlimited';
@@ -46,8 +47,11 @@ export async function solveCandidateTable(
       unlimited,
       timeLimitMilliseconds: options.timeLimitMilliseconds,
       relativeGapTolerance: options.relativeGapTolerance,
+      ...(options.saturationPolicy ? { saturationPolicy: options.saturationPolicy } : {}),
     });
   } else if (unlimited) solution = solveUnlimited(table);
+  else if (options.saturationPolicy && options.saturationPolicy !== 'None')
+    solution = solveGreedySaturated(table, options.saturationPolicy, options.delayedBestEffort === true);
   else solution = solveGreedy(table);
   return { ...solution, solver };
 }

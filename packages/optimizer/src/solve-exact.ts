@@ -1,4 +1,4 @@
-import type { AllocationSolution } from '@icl/core';
+import type { AllocationSolution, SaturationPolicyV1 } from '@icl/core';
 import type { Highs, Model } from 'highs';
 import type { AllocationCandidate } from './allocation-candidate';
 import {
@@ -6,9 +6,10 @@ import {
   formulateHeterogeneous,
   formulateSingle,
 } from './allocation-formulation';
-import { assembleSolution, freeDevicesAfter, type Placement, placementsOf } from './assemble-solution';
+import { freeDevicesAfter, type Placement, placementsOf } from './assemble-solution';
 import type { CandidateTable } from './build-candidate-table';
 import { loadHighs } from './load-highs';
+import { saturateSolution } from './saturation-policy';
 import { greedyChoice } from './solve-greedy';
 import { unlimitedChoice } from './solve-unlimited';
 
@@ -22,6 +23,8 @@ export interface ExactOptions {
   timeLimitMilliseconds?: number;
   /** Stop the cost stage once proven within this relative gap. Default 0: prove optimality. */
   relativeGapTolerance?: number;
+  /** Give the servers left out what capacity remains, as this policy says (default `None`). */
+  saturationPolicy?: SaturationPolicyV1;
 }
 
 /** Default wall-clock budget of the exact solver. */
@@ -49,11 +52,12 @@ export async function solveExact(
   const deadline = performance.now() + (options.timeLimitMilliseconds ?? defaultExactTimeLimitMilliseconds);
   const heterogeneous = options.heterogeneous === true;
   const unlimited = options.unlimited === true || table.capacity === undefined;
+  const policy = options.saturationPolicy ?? 'None';
   if (!heterogeneous) {
     const best = placementsOf(unlimitedChoice(table));
     const free = freeDevicesAfter(table, best);
     if (unlimited || ![...(free?.values() ?? [])].some((devices) => devices < 0)) {
-      return assembleSolution(table, best, { solver: 'exact', optimal: true, gap: 0 });
+      return saturateSolution(table, best, policy, { solver: 'exact', optimal: true, gap: 0 });
     }
   }
   const formulation = heterogeneous
@@ -61,7 +65,7 @@ export async function solveExact(
     : formulateSingle(table, unlimited);
   if (formulation.columnCount === 0) {
     // No server fits anywhere: leaving them all out is the only allocation.
-    return assembleSolution(table, new Map(), { solver: 'exact', optimal: true, gap: 0 });
+    return saturateSolution(table, new Map(), policy, { solver: 'exact', optimal: true, gap: 0 });
   }
   const start = unlimited ? unlimitedChoice(table) : greedyChoice(table);
   const highs = await loadHighs();
@@ -85,7 +89,7 @@ export async function solveExact(
     deadline,
     options,
   );
-  return assembleSolution(table, outcome.placements, {
+  return saturateSolution(table, outcome.placements, policy, {
     solver: 'exact',
     optimal: outcome.optimal,
     gap: outcome.gap,

@@ -23,6 +23,29 @@ describe('icl optimize', () => {
     );
   });
 
+  test('--max-replicas leaves out what needs more, naming the count; when nothing can be placed, it says so', async () => {
+    const sandbox = await createSandbox();
+    const capped = await sandbox.icl(['optimize', '--dir', join(inferno, 'tiny'), '--max-replicas', '1']);
+    expect(capped.exitCode).toBe(0);
+    expect(capped.stdout).toContain(
+      'L4: it would need 4 replicas, more than the 1 a server may have (maximumReplicasPerServer).',
+    );
+    // Every server of tiny at a hundred times its load: none fits in one replica.
+    const heavy = join(sandbox.work, 'heavy');
+    await cp(join(inferno, 'tiny'), heavy, { recursive: true });
+    const servers = JSON.parse(await readFile(join(heavy, 'server-data.json'), 'utf8')) as {
+      servers: Array<{ currentAlloc: { load: { arrivalRate: number } } }>;
+    };
+    for (const server of servers.servers) server.currentAlloc.load.arrivalRate *= 100;
+    await writeFile(join(heavy, 'server-data.json'), JSON.stringify(servers));
+    const none = await sandbox.icl(['optimize', '--dir', heavy, '--max-replicas', '1']);
+    expect(none.exitCode).toBe(0);
+    expect(none.stdout.trimEnd().split('\n').at(-1)).toBe(
+      "No server could be placed (unlimited): each one's reason is listed above.",
+    );
+    expect(none.stdout).not.toContain('proven optimal');
+  });
+
   test('--mode exact within the capacity: places all 27 servers of large, proven optimal', async () => {
     const sandbox = await createSandbox();
     const result = await sandbox.icl(['optimize', '--dir', join(inferno, 'large'), '--mode', 'exact']);

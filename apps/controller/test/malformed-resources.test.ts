@@ -65,7 +65,7 @@ describe('malformed resources', () => {
     expect(server.spec?.desiredAlloc).toEqual(expected.allocations['Premium-granite-13b']);
     const broken = await readResource('Server', namespace, 'server-broken');
     expect(broken.spec?.desiredAlloc).toBeUndefined();
-    expect(conditionOf(broken, 'Allocated')).toMatchObject({ status: 'False', reason: 'NoTarget' });
+    expect(conditionOf(broken, 'Allocated')).toMatchObject({ status: 'False', reason: 'UnknownModel' });
     const optimizer = await eventually(async () => {
       const found = await readResource('Optimizer', namespace, 'optimizer-sample');
       return found.status?.done === true ? found : undefined;

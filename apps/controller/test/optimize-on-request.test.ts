@@ -1,3 +1,4 @@
+import { infernoSystemToProblem, solveAllocation } from '@icl/optimizer';
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
   controllerSamples,
@@ -107,6 +108,46 @@ describe('the controller answers an Optimizer that asks (spec.optimize: true)', 
       'name',
     );
     expect(warnings.trim().split('\n')).toHaveLength(9);
+  });
+
+  test('a heterogeneous solve that splits a server: its desiredAlloc is the allocation that stands alone, and the condition names the split', async () => {
+    const namespace = await createNamespace('icl-controller-split');
+    const flags = { unlimited: false, heterogeneous: true, milpSolver: true, useCplex: false };
+    const data = await createSampleSet('small', namespace, flags);
+    await startTestController(namespace);
+    await requestOptimization(namespace, 'optimizer');
+    await eventually(async () => {
+      const optimizer = await readResource('Optimizer', namespace, 'optimizer');
+      return optimizer.status?.done === true ? optimizer : undefined;
+    }, 60_000);
+    const { problem } = infernoSystemToProblem(data);
+    let splits = 0;
+    for (const server of data.system.serverData.servers) {
+      const resource = await readResource('Server', namespace, kubernetesName(server.name));
+      const message = conditionOf(resource, 'Allocated')?.message ?? '';
+      const written = /^(\d+) × (\S+), .*\(the optimizer's split, (.+) at [\d.]+ per hour/.exec(message);
+      if (!written) continue;
+      splits++;
+      // What the cluster can run: the condition's one accelerator, with the replicas the whole load
+      // needs there alone (as the queue model sizes this server on that accelerator).
+      const [, replicas, accelerator, shares] = written;
+      expect(shares, server.name).toMatch(/^\d+ × \S+( \+ \d+ × \S+)+$/);
+      expect(resource.spec?.desiredAlloc, server.name).toMatchObject({
+        accelerator,
+        numReplicas: Number(replicas),
+      });
+      const alone = await solveAllocation(
+        {
+          ...problem,
+          servers: problem.servers.filter((candidate) => candidate.name === server.name),
+          accelerators: problem.accelerators.filter((candidate) => candidate.name === accelerator),
+          capacity: undefined,
+        },
+        { solver: 'unlimited' },
+      );
+      expect(alone.allocations[server.name]?.replicas, server.name).toBe(Number(replicas));
+    }
+    expect(splits).toBeGreaterThan(0);
   });
 
   test("changing a Server's load and asking again updates its desiredAlloc within 5 s", async () => {

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@icl/core';
 /** The stable codes of the server's error answers (the `code` of {@link ErrorBody}). */
 export type ErrorCode =
   | 'invalid-json'
@@ -33,4 +34,25 @@ export class HttpError extends Error {
     super(body.message);
     this.name = 'HttpError';
   }
+}
+
+/**
+ * The 400 for an `InvalidArgumentError` a reader threw: `invalid-json` (malformed, located at its line
+ * and column; `jsonHint` says what to send) or `invalid-field` (with the field's path). Anything else is
+ * returned as it is, to answer 500.
+ */
+export function badRequestOf(
+  error: unknown,
+  code: 'invalid-json' | 'invalid-field',
+  jsonHint?: string,
+): unknown {
+  if (!InvalidArgumentError.isInstance(error)) return error;
+  const hint = code === 'invalid-json' ? (jsonHint ?? error.hint) : error.hint;
+  return new HttpError(400, {
+    code,
+    message: error.message,
+    ...(code === 'invalid-field' ? { field: error.argument } : {}),
+    ...(error.location ? { location: error.location } : {}),
+    ...(hint ? { hint } : {}),
+  });
 }

@@ -1,4 +1,4 @@
-import { type AllocationSolverV1, allocationSolvers, InvalidArgumentError } from '@icl/core';
+import { type AllocationSolverV1, allocationSolvers } from '@icl/core';
 import {
   type InfernoAllocationSolution,
   type InfernoSystemData,
@@ -8,7 +8,7 @@ import {
   solutionToInferno,
   solveAllocation,
 } from '@icl/optimizer';
-import { HttpError } from './http-error';
+import { badRequestOf, HttpError } from './http-error';
 
 /** The query parameters of `POST /optimizeOne`, as sent. */
 export interface OptimizeOneQuery {
@@ -41,12 +41,16 @@ export function readSystemData(text: string): InfernoSystemData {
   try {
     parsed = parseInfernoJson(text, bodyName);
   } catch (error) {
-    throw badRequest(error, 'invalid-json');
+    throw badRequestOf(
+      error,
+      'invalid-json',
+      'Send one JSON object, Inferno’s system-data.json: {"system": {"acceleratorData": …, …}}.',
+    );
   }
   try {
     return parseInfernoSystemData(parsed.value, parsed.source);
   } catch (error) {
-    throw badRequest(error, 'invalid-field');
+    throw badRequestOf(error, 'invalid-field');
   }
 }
 
@@ -104,20 +108,5 @@ function readTimeLimit(text: string | undefined): number | undefined {
     field: 'timeLimitMilliseconds',
     message: `The query parameter timeLimitMilliseconds is "${text}", not a whole number of milliseconds from 1 to ${maximumTimeLimitMilliseconds}.`,
     hint: 'Give for example timeLimitMilliseconds=2000, or leave it out for the default of 10 s.',
-  });
-}
-
-function badRequest(error: unknown, code: 'invalid-json' | 'invalid-field'): unknown {
-  if (!InvalidArgumentError.isInstance(error)) return error;
-  return new HttpError(400, {
-    code,
-    message: error.message,
-    ...(code === 'invalid-field' ? { field: error.argument } : {}),
-    ...(error.location ? { location: error.location } : {}),
-    ...(code === 'invalid-json'
-      ? { hint: 'Send one JSON object, Inferno’s system-data.json: {"system": {"acceleratorData": …, …}}.' }
-      : error.hint
-        ? { hint: error.hint }
-        : {}),
   });
 }

@@ -5,6 +5,8 @@ import { LoadedSystem } from './loaded-system';
 import { readOpenApiDocument } from './openapi-document';
 import { readSolveRequest, readSystemData } from './optimize-one';
 import { SolverPool } from './solver-pool';
+import { addStatefulRoutes, type StatefulState } from './stateful-routes';
+import { StatefulSystem } from './stateful-system';
 
 /** How the routes behave. */
 export interface OptimizerServerAppOptions {
@@ -19,14 +21,25 @@ export const defaultMaxBodyBytes = 64 * 1024 * 1024;
 
 /**
  * The server's HTTP API as a Hono app: Inferno's stateless routes (`POST /optimizeOne` and the
- * `GET /get…` entity endpoints, with its paths, shapes and 404 answers), `GET /openapi.json` and
- * `GET /health`. Each app keeps its own last-posted system.
+ * `GET /get…` entity endpoints, with its paths, shapes and 404 answers), its stateful ones (the system
+ * built call by call, solved by `POST /optimize`; see `addStatefulRoutes`), `GET /openapi.json` and
+ * `GET /health`. Each app keeps its own system, which both APIs share.
  */
 export function createOptimizerServerApp(options: OptimizerServerAppOptions = {}): Hono {
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   const openApiDocument = readOpenApiDocument();
   let loaded = LoadedSystem.empty();
   const solvers = options.solvers ?? new SolverPool();
+  // One model of the system for both APIs: /optimizeOne replaces it, the stateful calls change it.
+  const state: StatefulState = {
+    system: new StatefulSystem(),
+    solution: undefined,
+    changed() {
+      const settings = { unlimited: false, heterogeneous: false, milpSolver: false, useCplex: false };
+      loaded = LoadedSystem.of(state.system.toSystemData(settings));
+      if (state.solution) loaded.recordSolution(state.solution);
+    },
+  };
   const app = new Hono();
 
   app.onError((error, c) => {
@@ -68,8 +81,11 @@ export function createOptimizerServerApp(options: OptimizerServerAppOptions = {}
       // Like Inferno, the system read is the one the GET endpoints show from now on, even if the solve fails.
       const system = LoadedSystem.of(data);
       loaded = system;
+      state.system = StatefulSystem.of(data);
+      state.solution = undefined;
       const solution = await solvers.solve(data, request);
       system.recordSolution(solution);
+      state.solution = solution;
       return c.json(solution);
     },
   );
@@ -125,6 +141,8 @@ export function createOptimizerServerApp(options: OptimizerServerAppOptions = {}
       `/getModel/${name}`,
     );
   });
+
+  addStatefulRoutes(app, state, solvers);
 
   app.get('/openapi.json', (c) => c.json(openApiDocument));
   app.get('/health', (c) => c.json({ ok: true }));

@@ -49,15 +49,42 @@ export async function solveExact(
   table: CandidateTable,
   options: ExactOptions = {},
 ): Promise<AllocationSolution> {
-  const deadline = performance.now() + (options.timeLimitMilliseconds ?? defaultExactTimeLimitMilliseconds);
+  const started = performance.now();
+  const deadline = started + (options.timeLimitMilliseconds ?? defaultExactTimeLimitMilliseconds);
   const heterogeneous = options.heterogeneous === true;
   const unlimited = options.unlimited === true || table.capacity === undefined;
   const policy = options.saturationPolicy ?? 'None';
+  let start: Map<number, AllocationCandidate> | undefined;
+  if (heterogeneous && !unlimited) {
+    // Any single-accelerator allocation is a heterogeneous one: the single solve's answer (with part of
+    // the budget) is where the split one starts, so splitting never places fewer servers or costs more.
+    const single = await exactOutcome(table, false, false, started + (deadline - started) * 0.4, options);
+    start = new Map();
+    for (const [server, placement] of single.placements)
+      if ('candidate' in placement) start.set(server, placement.candidate);
+  }
+  const outcome = await exactOutcome(table, heterogeneous, unlimited, deadline, options, start);
+  return saturateSolution(table, outcome.placements, policy, {
+    solver: 'exact',
+    optimal: outcome.optimal,
+    gap: outcome.gap,
+  });
+}
+
+/** One exact solve, from `start` (by default the greedy's answer, or the unlimited one without capacity). */
+async function exactOutcome(
+  table: CandidateTable,
+  heterogeneous: boolean,
+  unlimited: boolean,
+  deadline: number,
+  options: ExactOptions,
+  start?: ReadonlyMap<number, AllocationCandidate>,
+): Promise<StagedOutcome> {
   if (!heterogeneous) {
     const best = placementsOf(unlimitedChoice(table));
     const free = freeDevicesAfter(table, best);
     if (unlimited || ![...(free?.values() ?? [])].some((devices) => devices < 0)) {
-      return saturateSolution(table, best, policy, { solver: 'exact', optimal: true, gap: 0 });
+      return { placements: best, optimal: true, gap: 0 };
     }
   }
   const formulation = heterogeneous
@@ -65,9 +92,9 @@ export async function solveExact(
     : formulateSingle(table, unlimited);
   if (formulation.columnCount === 0) {
     // No server fits anywhere: leaving them all out is the only allocation.
-    return saturateSolution(table, new Map(), policy, { solver: 'exact', optimal: true, gap: 0 });
+    return { placements: new Map(), optimal: true, gap: 0 };
   }
-  const start = unlimited ? unlimitedChoice(table) : greedyChoice(table);
+  const initial = start ?? (unlimited ? unlimitedChoice(table) : greedyChoice(table));
   const highs = await loadHighs();
   // A stage's answer may leave aside servers it was not asked about; the greedy fills them in where they
   // fit, which only adds servers, so the answer stays valid for every stage so far.
@@ -80,20 +107,15 @@ export async function solveExact(
         }
         return formulation.encode(greedyChoice(table, { start: choice }));
       };
-  const outcome = solveLexicographically(
+  return solveLexicographically(
     highs,
     table,
     formulation,
-    formulation.encode(start),
+    formulation.encode(initial),
     complete,
     deadline,
     options,
   );
-  return saturateSolution(table, outcome.placements, policy, {
-    solver: 'exact',
-    optimal: outcome.optimal,
-    gap: outcome.gap,
-  });
 }
 
 interface StagedOutcome {

@@ -30,15 +30,25 @@ export function createOptimizerServerApp(options: OptimizerServerAppOptions = {}
   const openApiDocument = readOpenApiDocument();
   let loaded = LoadedSystem.empty();
   const solvers = options.solvers ?? new SolverPool();
+  // What the GET endpoints show is rebuilt for the next GET after a stateful change, not on every change:
+  // a controller adding a thousand servers one call at a time costs one rebuild, not a thousand.
+  let stale = false;
   // One model of the system for both APIs: /optimizeOne replaces it, the stateful calls change it.
   const state: StatefulState = {
     system: new StatefulSystem(),
     solution: undefined,
     changed() {
+      stale = true;
+    },
+  };
+  const view = (): LoadedSystem => {
+    if (stale) {
       const settings = { unlimited: false, heterogeneous: false, milpSolver: false, useCplex: false };
       loaded = LoadedSystem.of(state.system.toSystemData(settings));
       if (state.solution) loaded.recordSolution(state.solution);
-    },
+      stale = false;
+    }
+    return loaded;
   };
   const app = new Hono();
 
@@ -81,6 +91,7 @@ export function createOptimizerServerApp(options: OptimizerServerAppOptions = {}
       // Like Inferno, the system read is the one the GET endpoints show from now on, even if the solve fails.
       const system = LoadedSystem.of(data);
       loaded = system;
+      stale = false;
       state.system = StatefulSystem.of(data);
       state.solution = undefined;
       const solution = await solvers.solve(data, request);
@@ -90,53 +101,53 @@ export function createOptimizerServerApp(options: OptimizerServerAppOptions = {}
     },
   );
 
-  app.get('/getAccelerators', (c) => c.json(loaded.accelerators()));
+  app.get('/getAccelerators', (c) => c.json(view().accelerators()));
   app.get('/getAccelerator/:name', (c) =>
     found(
       c,
-      loaded.accelerator(c.req.param('name')),
+      view().accelerator(c.req.param('name')),
       `accelerator ${c.req.param('name')} not found`,
       '/getAccelerators',
     ),
   );
-  app.get('/getCapacities', (c) => c.json({ count: loaded.capacities() }));
+  app.get('/getCapacities', (c) => c.json({ count: view().capacities() }));
   app.get('/getCapacity/:type', (c) =>
     found(
       c,
-      loaded.capacity(c.req.param('type')),
+      view().capacity(c.req.param('type')),
       `capacity for ${c.req.param('type')} not found`,
       '/getCapacities',
     ),
   );
-  app.get('/getModels', (c) => c.json(loaded.modelNames()));
+  app.get('/getModels', (c) => c.json(view().modelNames()));
   app.get('/getModel/:name', (c) =>
-    found(c, loaded.model(c.req.param('name')), `model ${c.req.param('name')} not found`, '/getModels'),
+    found(c, view().model(c.req.param('name')), `model ${c.req.param('name')} not found`, '/getModels'),
   );
-  app.get('/getServiceClasses', (c) => c.json({ serviceClasses: loaded.serviceClasses() }));
+  app.get('/getServiceClasses', (c) => c.json({ serviceClasses: view().serviceClasses() }));
   app.get('/getServiceClass/:name', (c) =>
     found(
       c,
-      loaded.serviceClass(c.req.param('name')),
+      view().serviceClass(c.req.param('name')),
       `service class ${c.req.param('name')} not found`,
       '/getServiceClasses',
     ),
   );
   app.get('/getServiceClassModelTarget/:name/:model', (c) => {
     const { name, model } = c.req.param();
-    if (!loaded.serviceClass(name))
+    if (!view().serviceClass(name))
       return found(c, undefined, `service class ${name} not found`, '/getServiceClasses');
-    return found(c, loaded.modelTarget(name, model), `model ${model} not found`, `/getServiceClass/${name}`);
+    return found(c, view().modelTarget(name, model), `model ${model} not found`, `/getServiceClass/${name}`);
   });
-  app.get('/getServers', (c) => c.json({ servers: loaded.servers() }));
+  app.get('/getServers', (c) => c.json({ servers: view().servers() }));
   app.get('/getServer/:name', (c) =>
-    found(c, loaded.server(c.req.param('name')), `server ${c.req.param('name')} not found`, '/getServers'),
+    found(c, view().server(c.req.param('name')), `server ${c.req.param('name')} not found`, '/getServers'),
   );
   app.get('/getModelAcceleratorPerf/:name/:acc', (c) => {
     const { name, acc } = c.req.param();
-    if (!loaded.model(name)) return found(c, undefined, `model ${name} not found`, '/getModels');
+    if (!view().model(name)) return found(c, undefined, `model ${name} not found`, '/getModels');
     return found(
       c,
-      loaded.modelAcceleratorPerformance(name, acc),
+      view().modelAcceleratorPerformance(name, acc),
       `accelerator ${acc} not found`,
       `/getModel/${name}`,
     );

@@ -5,7 +5,9 @@
 // peers measured in the same run: Inferno's sizing search (100 fixed bisection steps per target, every
 // server sized on its own) for the model evaluation, and Inferno's greedy pass for the greedy solver.
 // Targets: model evaluation plus greedy for 10,000 servers under 2 s; exact for 1,000 servers under 10 s
-// with a gap of at most 1%.
+// with a gap of at most 1%. Up to 1,000 servers it also solves heterogeneous exact against single exact,
+// on this capacity and on a loose one (doubled), printing cost, servers placed, proven gap and time
+// against the budget.
 //
 // Build first: pnpm --filter @icl/optimizer build. Usage: node bench/optimizer-scale.mjs [sizes…]
 import path from 'node:path';
@@ -129,6 +131,11 @@ export function generateProblem(count, seed) {
     ]),
   );
   return problem;
+}
+
+/** A capacity with twice the devices of every type: a loose instance. */
+function doubled(capacity) {
+  return Object.fromEntries(Object.entries(capacity).map(([type, count]) => [type, count * 2]));
 }
 
 /** Inferno's sizing of one server on one accelerator: 100 fixed bisection steps per target, nothing shared. */
@@ -272,6 +279,34 @@ async function main() {
     console.log(
       `  greedy vs exact    cost ${(greedy.result.totalCost / exact.result.totalCost).toFixed(4)}x${sameServed ? '' : ' (different servers placed)'}; greedy vs Inferno's greedy: ${placed(greedy.result) - placed(inferno.result)} more placed`,
     );
+    if (count <= 1_000) {
+      // Heterogeneous exact against single exact, on this capacity and on a loose one (doubled): each
+      // with the same budget; cost, servers placed, proven gap and time against the budget.
+      for (const [label, modeTable] of [
+        ['tight', table],
+        [
+          'loose',
+          buildCandidateTable({ ...problem, capacity: doubled(problem.capacity) }, { preciseRates: true }),
+        ],
+      ]) {
+        const singleRun =
+          label === 'tight'
+            ? exact
+            : await time(() => solveExact(modeTable, { timeLimitMilliseconds: limit }));
+        const mixedTable =
+          label === 'tight' ? buildCandidateTable(problem, { preciseRates: true }) : modeTable;
+        const mixed = await time(() =>
+          solveExact(mixedTable, { heterogeneous: true, timeLimitMilliseconds: limit }),
+        );
+        const describe = (run) =>
+          `cost ${money(run.result.totalCost)}  placed ${placed(run.result)}/${count}  gap ${run.result.gap === undefined ? 'n/a' : `${(run.result.gap * 100).toFixed(3)}%`}  ${(run.milliseconds / limit).toFixed(2)}x budget`;
+        console.log(`  ${label} single     ${format(singleRun.milliseconds)}  ${describe(singleRun)}`);
+        console.log(`  ${label} hetero     ${format(mixed.milliseconds)}  ${describe(mixed)}`);
+        console.log(
+          `  ${label} hetero/single cost ${(mixed.result.totalCost / singleRun.result.totalCost).toFixed(4)}x, placed ${placed(mixed.result) - placed(singleRun.result) >= 0 ? '+' : ''}${placed(mixed.result) - placed(singleRun.result)}`,
+        );
+      }
+    }
     if (count === 1_000) {
       const ok = exact.milliseconds < 10_000 && (exact.result.gap ?? 1) <= 0.01;
       verdicts.push(

@@ -38,6 +38,18 @@ describe('icl run', () => {
     expect(listed.exitCode).toBe(0);
   });
 
+  test('icl runs reports a broken settings file with its location instead of ignoring it', async () => {
+    const sandbox = await createSandbox();
+    await writeFile(sandbox.configFile, 'infrastructures:\n  lab: [unclosed\n');
+    const listed = await sandbox.icl(['runs']);
+    expect(listed.stderr).toMatch(
+      new RegExp(
+        `^icl: Invalid settings file ${sandbox.configFile.replaceAll('/', '\\/')}:3:1: the file is not valid YAML`,
+      ),
+    );
+    expect(listed.exitCode).toBe(2);
+  });
+
   test("mirrors the program's exit code", async () => {
     const sandbox = await createSandbox();
     await writeFile(join(sandbox.work, 'fail.py'), 'import sys\nprint("failing")\nsys.exit(3)\n');

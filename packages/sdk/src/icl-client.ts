@@ -250,6 +250,9 @@ class IclClient implements Icl {
     let records = await this.#store.list(options.onDamagedRecord);
     if (options.limit !== undefined) records = records.slice(0, Math.max(0, options.limit));
     if (!options.refresh) return records;
+    // Read before any backend is asked: a broken settings file is an error to report, not a reason to
+    // show recorded states quietly (each backend's own failure below is).
+    await this.settings();
     return Promise.all(
       records.map(async (record) => {
         if (isTerminalRunStatus(record.state.status) || record.handle === undefined) return record;

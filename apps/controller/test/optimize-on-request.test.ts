@@ -40,6 +40,14 @@ async function answered(namespace: string) {
   });
 }
 
+/** Waits until the Optimizer named `optimizer` of a sample set says its optimization is done. */
+function optimizationDone(namespace: string, timeoutMilliseconds?: number) {
+  return eventually(async () => {
+    const optimizer = await readResource('Optimizer', namespace, 'optimizer');
+    return optimizer.status?.done === true ? optimizer : undefined;
+  }, timeoutMilliseconds);
+}
+
 describe('the controller answers an Optimizer that asks (spec.optimize: true)', () => {
   test("applying Inferno's samples and asking writes @icl/optimizer's solution into every Server's desiredAlloc", async () => {
     const namespace = await applySamples('icl-controller-samples');
@@ -73,10 +81,7 @@ describe('the controller answers an Optimizer that asks (spec.optimize: true)', 
     const data = await createSampleSet('small', namespace, flags);
     await startTestController(namespace);
     await requestOptimization(namespace, 'optimizer');
-    await eventually(async () => {
-      const optimizer = await readResource('Optimizer', namespace, 'optimizer');
-      return optimizer.status?.done === true ? optimizer : undefined;
-    });
+    await optimizationDone(namespace);
 
     const expected = await optimizerSolution(data);
     expect(expected.solution.solver).toBe('greedy');
@@ -116,10 +121,7 @@ describe('the controller answers an Optimizer that asks (spec.optimize: true)', 
     const data = await createSampleSet('small', namespace, flags);
     await startTestController(namespace);
     await requestOptimization(namespace, 'optimizer');
-    await eventually(async () => {
-      const optimizer = await readResource('Optimizer', namespace, 'optimizer');
-      return optimizer.status?.done === true ? optimizer : undefined;
-    }, 60_000);
+    await optimizationDone(namespace, 60_000);
     const { problem } = infernoSystemToProblem(data);
     let splits = 0;
     for (const server of data.system.serverData.servers) {

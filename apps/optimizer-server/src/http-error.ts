@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@icl/core';
+import type { Context } from 'hono';
 /** The stable codes of the server's error answers (the `code` of {@link ErrorBody}). */
 export type ErrorCode =
   | 'invalid-json'
@@ -55,4 +56,10 @@ export function badRequestOf(
     ...(error.location ? { location: error.location } : {}),
     ...(hint ? { hint } : {}),
   });
+}
+
+/** Inferno's 404 answer (`message` as Inferno words it), with a hint naming the route that lists what there is. */
+export function notFoundResponse(c: Context, message: string, listRoute: string): Response {
+  const body: ErrorBody = { code: 'not-found', message, hint: `GET ${listRoute} lists what the system has.` };
+  return c.json(body, 404);
 }

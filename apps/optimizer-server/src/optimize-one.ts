@@ -1,5 +1,6 @@
 import { type AllocationSolverV1, allocationSolvers } from '@icl/core';
 import {
+  FieldReader,
   type InfernoAllocationSolution,
   type InfernoSystemData,
   infernoSystemToProblem,
@@ -31,27 +32,33 @@ export const maximumTimeLimitMilliseconds = 600_000;
 const bodyName = 'request body';
 
 /**
- * Reads a `POST /optimizeOne` body. Malformed JSON is an `invalid-json` error with the line and column;
- * a missing, ill-typed or out-of-range field is an `invalid-field` error naming its path.
+ * Reads a JSON request body with one of `@icl/optimizer`'s readers. Malformed JSON is an `invalid-json`
+ * error with the line and column (`jsonHint` says what to send); a missing, ill-typed or out-of-range
+ * field is an `invalid-field` error naming its path.
  *
  * @throws HttpError (400).
  */
-export function readSystemData(text: string): InfernoSystemData {
+export function readInfernoBody<T>(text: string, read: (reader: FieldReader) => T, jsonHint?: string): T {
   let parsed: ReturnType<typeof parseInfernoJson>;
   try {
     parsed = parseInfernoJson(text, bodyName);
   } catch (error) {
-    throw badRequestOf(
-      error,
-      'invalid-json',
-      'Send one JSON object, Inferno’s system-data.json: {"system": {"acceleratorData": …, …}}.',
-    );
+    throw badRequestOf(error, 'invalid-json', jsonHint);
   }
   try {
-    return parseInfernoSystemData(parsed.value, parsed.source);
+    return read(new FieldReader(parsed.value, parsed.source));
   } catch (error) {
     throw badRequestOf(error, 'invalid-field');
   }
+}
+
+/** Reads a `POST /optimizeOne` body (see {@link readInfernoBody}). */
+export function readSystemData(text: string): InfernoSystemData {
+  return readInfernoBody(
+    text,
+    (reader) => parseInfernoSystemData(reader.value, reader.source),
+    'Send one JSON object, Inferno’s system-data.json: {"system": {"acceleratorData": …, …}}.',
+  );
 }
 
 /**

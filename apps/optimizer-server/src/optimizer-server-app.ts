@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { type ErrorBody, HttpError } from './http-error';
+import { type ErrorBody, HttpError, notFoundResponse } from './http-error';
 import { LoadedSystem } from './loaded-system';
 import { readOpenApiDocument } from './openapi-document';
 import { readSolveRequest, readSystemData } from './optimize-one';
@@ -162,11 +162,5 @@ export function createOptimizerServerApp(options: OptimizerServerAppOptions = {}
 
 /** Answers the entity, or 404 with Inferno's message. */
 function found(c: Context, entity: object | undefined, message: string, listRoute: string): Response {
-  if (entity !== undefined) return c.json(entity);
-  const body: ErrorBody = {
-    code: 'not-found',
-    message,
-    hint: `GET ${listRoute} lists what the last system posted to /optimizeOne has.`,
-  };
-  return c.json(body, 404);
+  return entity === undefined ? notFoundResponse(c, message, listRoute) : c.json(entity);
 }

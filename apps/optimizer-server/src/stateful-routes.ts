@@ -2,7 +2,6 @@ import {
   FieldReader,
   type InfernoAllocationSolution,
   type InfernoOptimizerSpec,
-  parseInfernoJson,
   parseInfernoSystemData,
   readAcceleratorData,
   readAcceleratorSpec,
@@ -16,7 +15,8 @@ import {
   readServiceClassSpec,
 } from '@icl/optimizer';
 import type { Context, Hono } from 'hono';
-import { badRequestOf, type ErrorBody, HttpError } from './http-error';
+import { badRequestOf, HttpError, notFoundResponse } from './http-error';
+import { readInfernoBody } from './optimize-one';
 import type { SolverPool } from './solver-pool';
 import type { StatefulSystem } from './stateful-system';
 
@@ -45,32 +45,32 @@ export function addStatefulRoutes(app: Hono, state: StatefulState, solvers: Solv
   };
 
   app.post('/setAccelerators', async (c) => {
-    const data = await readBody(c, readAcceleratorData);
+    const data = readInfernoBody(await c.req.text(), readAcceleratorData);
     system().accelerators.clear();
     for (const accelerator of data.accelerators) system().accelerators.set(accelerator.name, accelerator);
     return changed(c, data);
   });
   app.post('/addAccelerator', async (c) => {
-    const accelerator = await readBody(c, readAcceleratorSpec);
+    const accelerator = readInfernoBody(await c.req.text(), readAcceleratorSpec);
     system().accelerators.set(accelerator.name, accelerator);
     return changed(c, accelerator);
   });
   app.get('/removeAccelerator/:name', (c) => {
     const name = c.req.param('name');
     const accelerator = system().accelerators.get(name);
-    if (!accelerator) return notFound(c, `accelerator ${name} not found`, '/getAccelerators');
+    if (!accelerator) return notFoundResponse(c, `accelerator ${name} not found`, '/getAccelerators');
     system().accelerators.delete(name);
     return changed(c, accelerator);
   });
 
   app.post('/setCapacities', async (c) => {
-    const data = await readBody(c, (reader) => readCapacityData(reader));
+    const data = readInfernoBody(await c.req.text(), (reader) => readCapacityData(reader));
     system().capacities.clear();
     for (const count of data.count) system().capacities.set(count.type, count.count);
     return changed(c, data);
   });
   app.post('/setCapacity', async (c) => {
-    const data = await readBody(c, (reader) =>
+    const data = readInfernoBody(await c.req.text(), (reader) =>
       readCapacityData(new FieldReader({ count: [reader.value] }, reader.source)),
     );
     const [count] = data.count;
@@ -80,13 +80,14 @@ export function addStatefulRoutes(app: Hono, state: StatefulState, solvers: Solv
   app.get('/removeCapacity/:type', (c) => {
     const type = c.req.param('type');
     const count = system().capacities.get(type);
-    if (count === undefined) return notFound(c, `accelerator type ${type} not found`, '/getCapacities');
+    if (count === undefined)
+      return notFoundResponse(c, `accelerator type ${type} not found`, '/getCapacities');
     system().capacities.delete(type);
     return changed(c, { type, count });
   });
 
   app.post('/setModels', async (c) => {
-    const data = await readBody(c, readModelData);
+    const data = readInfernoBody(await c.req.text(), readModelData);
     system().models.clear();
     for (const performance of data.models) system().addPerformance(performance);
     return changed(c, data);
@@ -98,30 +99,30 @@ export function addStatefulRoutes(app: Hono, state: StatefulState, solvers: Solv
   });
   app.get('/removeModel/:name', (c) => {
     const name = c.req.param('name');
-    if (!system().models.delete(name)) return notFound(c, `model ${name} not found`, '/getModels');
+    if (!system().models.delete(name)) return notFoundResponse(c, `model ${name} not found`, '/getModels');
     return changed(c, name);
   });
   app.post('/addModelAcceleratorPerf', async (c) => {
-    const performance = await readBody(c, (reader) =>
+    const performance = readInfernoBody(await c.req.text(), (reader) =>
       readModelPerformance(reader, reader.field('name').string({ required: true })),
     );
     if (!system().models.has(performance.name))
-      return notFound(c, `model ${performance.name} not found`, '/getModels');
+      return notFoundResponse(c, `model ${performance.name} not found`, '/getModels');
     system().addPerformance(performance);
     return changed(c, performance);
   });
   app.get('/removeModelAcceleratorPerf/:name/:acc', (c) => {
     const { name, acc } = c.req.param();
     const byAccelerator = system().models.get(name);
-    if (!byAccelerator) return notFound(c, `model ${name} not found`, '/getModels');
+    if (!byAccelerator) return notFoundResponse(c, `model ${name} not found`, '/getModels');
     const performance = byAccelerator.get(acc);
-    if (!performance) return notFound(c, `accelerator ${acc} not found`, `/getModel/${name}`);
+    if (!performance) return notFoundResponse(c, `accelerator ${acc} not found`, `/getModel/${name}`);
     byAccelerator.delete(acc);
     return changed(c, performance);
   });
 
   app.post('/setServiceClasses', async (c) => {
-    const data = await readBody(c, readServiceClassData);
+    const data = readInfernoBody(await c.req.text(), readServiceClassData);
     system().serviceClasses.clear();
     for (const serviceClass of data.serviceClasses) system().addTargets(serviceClass);
     return changed(c, data);
@@ -148,13 +149,13 @@ export function addStatefulRoutes(app: Hono, state: StatefulState, solvers: Solv
     const known = system()
       .serviceClassSpecs()
       .find((serviceClass) => serviceClass.name === name);
-    if (!known) return notFound(c, `service class ${name} not found`, '/getServiceClasses');
+    if (!known) return notFoundResponse(c, `service class ${name} not found`, '/getServiceClasses');
     system().serviceClasses.delete(name);
     return changed(c, known);
   });
   const addTargets = async (c: Context) => {
     // Inferno's shape ({name, priority, modelTargets: […]}) or its controller's (one target, flattened).
-    const spec = await readBody(c, (reader) =>
+    const spec = readInfernoBody(await c.req.text(), (reader) =>
       reader.field('modelTargets').present
         ? readServiceClassSpec(reader, 'modelTargets')
         : readServiceClassSpec(
@@ -167,7 +168,7 @@ export function addStatefulRoutes(app: Hono, state: StatefulState, solvers: Solv
           ),
     );
     if (!system().serviceClasses.has(spec.name))
-      return notFound(c, `service class ${spec.name} not found`, '/getServiceClasses');
+      return notFoundResponse(c, `service class ${spec.name} not found`, '/getServiceClasses');
     if (!system().addTargets(spec))
       throw new HttpError(400, {
         code: 'invalid-field',
@@ -187,34 +188,34 @@ export function addStatefulRoutes(app: Hono, state: StatefulState, solvers: Solv
   app.get('/removeServiceClassModelTarget/:name/:model', (c) => {
     const { name, model } = c.req.param();
     const serviceClass = system().serviceClasses.get(name);
-    if (!serviceClass) return notFound(c, `service class ${name} not found`, '/getServiceClasses');
+    if (!serviceClass) return notFoundResponse(c, `service class ${name} not found`, '/getServiceClasses');
     const target = serviceClass.targets.get(model);
-    if (!target) return notFound(c, `model ${model} not found`, `/getServiceClass/${name}`);
+    if (!target) return notFoundResponse(c, `model ${model} not found`, `/getServiceClass/${name}`);
     serviceClass.targets.delete(model);
     return changed(c, target);
   });
 
   app.post('/setServers', async (c) => {
-    const data = await readBody(c, readServerData);
+    const data = readInfernoBody(await c.req.text(), readServerData);
     system().servers.clear();
     for (const server of data.servers) system().servers.set(server.name, server);
     return changed(c, data);
   });
   app.post('/addServer', async (c) => {
-    const server = await readBody(c, readServerSpec);
+    const server = readInfernoBody(await c.req.text(), readServerSpec);
     system().servers.set(server.name, server);
     return changed(c, server);
   });
   app.get('/removeServer/:name', (c) => {
     const name = c.req.param('name');
     const server = system().servers.get(name);
-    if (!server) return notFound(c, `server ${name} not found`, '/getServers');
+    if (!server) return notFoundResponse(c, `server ${name} not found`, '/getServers');
     system().servers.delete(name);
     return changed(c, server);
   });
 
   app.post('/optimize', async (c) => {
-    const optimizer: InfernoOptimizerSpec = await readBody(c, readOptimizerSpec);
+    const optimizer: InfernoOptimizerSpec = readInfernoBody(await c.req.text(), readOptimizerSpec);
     // The system as built, read as an /optimizeOne body is: the same checks, the same model.
     let data: ReturnType<typeof parseInfernoSystemData>;
     try {
@@ -251,30 +252,4 @@ export function addStatefulRoutes(app: Hono, state: StatefulState, solvers: Solv
     }
     return changed(c, 'Done');
   });
-}
-
-/**
- * Reads a JSON body with one of `@icl/optimizer`'s readers: malformed JSON is `invalid-json` with the
- * line and column, a wrong field `invalid-field` with its path.
- *
- * @throws HttpError (400).
- */
-async function readBody<T>(c: Context, read: (reader: FieldReader) => T): Promise<T> {
-  const text = await c.req.text();
-  let parsed: ReturnType<typeof parseInfernoJson>;
-  try {
-    parsed = parseInfernoJson(text, 'request body');
-  } catch (error) {
-    throw badRequestOf(error, 'invalid-json');
-  }
-  try {
-    return read(new FieldReader(parsed.value, parsed.source));
-  } catch (error) {
-    throw badRequestOf(error, 'invalid-field');
-  }
-}
-
-function notFound(c: Context, message: string, listRoute: string): Response {
-  const body: ErrorBody = { code: 'not-found', message, hint: `GET ${listRoute} lists what the system has.` };
-  return c.json(body, 404);
 }

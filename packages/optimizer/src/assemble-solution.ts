@@ -76,7 +76,7 @@ export function assembleSolution(
   return solution;
 }
 
-export function sharesOf(placement: Placement): Array<{ candidate: AllocationCandidate; replicas: number }> {
+function sharesOf(placement: Placement): Array<{ candidate: AllocationCandidate; replicas: number }> {
   return 'candidate' in placement
     ? [{ candidate: placement.candidate, replicas: placement.replicas ?? placement.candidate.replicas }]
     : placement.shares;

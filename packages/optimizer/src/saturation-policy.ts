@@ -2,7 +2,7 @@ import type { AllocationSolution, SaturationPolicyV1 } from '@icl/core';
 import type { AllocationCandidate, ServerCandidates } from './allocation-candidate';
 import { assembleSolution, freeDevicesAfter, type Placement } from './assemble-solution';
 import type { CandidateTable } from './build-candidate-table';
-import { greedyChoice, solveGreedy } from './solve-greedy';
+import { byPriorityThenName, greedyChoice, solveGreedy } from './solve-greedy';
 
 /** A partial placement: a candidate with the replicas the capacity had left for it. */
 type Partial = { candidate: AllocationCandidate; replicas: number };
@@ -146,11 +146,4 @@ function bestEffort(
     for (const [server, ticket] of active) if (ticket.replicas > 0) given.set(server, ticket);
   }
   return given;
-}
-
-function byPriorityThenName(left: ServerCandidates, right: ServerCandidates): number {
-  return (
-    (left.priority ?? 0) - (right.priority ?? 0) ||
-    (left.server.name < right.server.name ? -1 : left.server.name > right.server.name ? 1 : 0)
-  );
 }

@@ -330,7 +330,8 @@ class GreedyState {
   }
 }
 
-function byPriorityThenName(left: ServerCandidates, right: ServerCandidates): number {
+/** Most important class first, then by name: the order servers left out are tried in. */
+export function byPriorityThenName(left: ServerCandidates, right: ServerCandidates): number {
   return (
     compareNumbers(left.priority ?? 0, right.priority ?? 0) ||
     compareNames(left.server.name, right.server.name)

@@ -40,6 +40,7 @@ export async function readSignedRequest(
       400,
       'invalid-json',
       `The request body nests arrays and objects deeper than ${maximumNesting} levels.`,
+      'Send the JSON object the route takes: orders, bids and manifests nest a few levels.',
     );
   let body: unknown;
   try {
@@ -49,7 +50,12 @@ export async function readSignedRequest(
   }
   // Every route takes an object; anything else is refused here, never reaching a route as `null`.
   if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new MarketplaceRefusal(400, 'invalid-json', 'The request body must be a JSON object.');
+    throw new MarketplaceRefusal(
+      400,
+      'invalid-json',
+      'The request body must be a JSON object.',
+      'Send one JSON object, as the route describes, not null, a list or a bare value.',
+    );
   return { address: check.address, body };
 }
 
@@ -67,7 +73,12 @@ const maximumNesting = 32;
  */
 async function readBounded(request: Request, limit: number): Promise<Uint8Array> {
   const tooLarge = () =>
-    new MarketplaceRefusal(413, 'payload-too-large', `The request body is larger than ${limit} bytes.`);
+    new MarketplaceRefusal(
+      413,
+      'payload-too-large',
+      `The request body is larger than ${limit} bytes.`,
+      'Orders, bids and manifests are kilobytes; send the record itself, not files or data.',
+    );
   if (Number(request.headers.get('content-length') ?? 0) > limit) throw tooLarge();
   if (!request.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];

@@ -271,6 +271,7 @@ export function createSshRunDriver(
       fileCache,
       inContainer ? 'docker' : '',
       String(settings.fileCacheDays ?? 14),
+      new Date().toISOString().slice(0, 10),
       ...hashesOf(entries),
     ]);
     if (prepared.code !== 0)
@@ -502,15 +503,16 @@ function commandFile(
 /**
  * Prepares a host for a run in one round trip: `$1` the run's directory, `$2` the Python, `$3` the file
  * cache, `$4` `docker` when the run needs the host's Docker daemon, `$5` the days a cached file is kept
- * unused, `$6`… the hashes of the run's files. Prints the home, the Python's path (or `no-python`),
- * `no-docker` and why when the daemon was needed and does not answer, and `cached <hash>` for each file
- * the cache has (marking it used, so it is not pruned before the run takes it).
+ * unused, `$6` today's date, `$7`… the hashes of the run's files. Prints the home, the Python's path (or
+ * `no-python`), `no-docker` and why when the daemon was needed and does not answer, and `cached <hash>`
+ * for each file the cache has (marking it used, so it is not pruned before the run takes it).
  *
  * Once a day per host, it prunes the file cache of files no run has used for `$5` days (each use
- * touches a file; `.pruned` records the last pruning).
+ * touches a file). A `.pruned-<date>` marker says it was done today, checked with shell builtins only,
+ * so the runs in between start no extra process.
  */
 const prepareScript = `
-run="$1"; python="$2"; cache="$3"; docker="$4"; keep="$5"; shift 5
+run="$1"; python="$2"; cache="$3"; docker="$4"; keep="$5"; today="$6"; shift 6
 mkdir -p "$HOME/$run/workspace" "$HOME/$run/icl" || exit 1
 echo "$HOME"
 command -v "$python" || echo no-python
@@ -518,9 +520,10 @@ if [ -n "$docker" ] && ! answer=$(docker version --format '{{.Server.Version}}' 
   echo "no-docker $(printf '%s' "$answer" | grep -v '^$' | tail -1)"
 fi
 for hash in "$@"; do [ -f "$HOME/$cache/$hash" ] && touch -c "$HOME/$cache/$hash" && echo "cached $hash"; done
-if [ -d "$HOME/$cache" ] && [ -z "$(find "$HOME/$cache/.pruned" -mmin -1440 2>/dev/null)" ]; then
+if [ -d "$HOME/$cache" ] && [ ! -e "$HOME/$cache/.pruned-$today" ]; then
   find "$HOME/$cache" -maxdepth 1 -type f ! -name '.*' -mtime "+$keep" -exec rm -f {} + 2>/dev/null
-  touch "$HOME/$cache/.pruned"
+  rm -f "$HOME/$cache"/.pruned-*
+  : > "$HOME/$cache/.pruned-$today"
 fi
 exit 0
 `;

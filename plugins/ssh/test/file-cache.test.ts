@@ -65,7 +65,7 @@ describe('pruning the file cache', () => {
     };
     try {
       await onPython(
-        `mkdir -p .icl/files && touch -d '5 days ago' .icl/files/${stale} && touch -d '2 days ago' .icl/files/${recent} && rm -f .icl/files/.pruned`,
+        `mkdir -p .icl/files && touch -d '5 days ago' .icl/files/${stale} && touch -d '2 days ago' .icl/files/${recent} && rm -f .icl/files/.pruned-*`,
       );
       await run();
       expect(await onPython(`ls .icl/files | grep '^a\\{63\\}' || true`)).toBe(`${recent}\n`);

@@ -10,6 +10,7 @@ import {
   stackStateFiles,
   stateFormat,
   syncDirectory,
+  writeFileDurably,
   writeStateHead,
 } from './stack-state-files';
 import type { StateChange } from './state-change';
@@ -183,13 +184,7 @@ export class LocalStackSession implements StateSession {
     };
     const snapshotPath = stackStateFiles.snapshot(this.#directory);
     const temporaryPath = `${snapshotPath}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    const handle = await open(temporaryPath, 'w', 0o600);
-    try {
-      await handle.writeFile(snapshotText(snapshot));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeFileDurably(temporaryPath, snapshotText(snapshot));
     // The new journal exists before the snapshot that points at it.
     const journal = await open(stackStateFiles.journal(this.#directory, generation), 'w', 0o600);
     try {

@@ -14,6 +14,7 @@ import {
   stackStateFiles,
   stateFormat,
   syncDirectory,
+  writeFileDurably,
   writeStateHead,
 } from './stack-state-files';
 
@@ -115,8 +116,8 @@ export async function restoreStackState(directory: string, stack: string): Promi
     ...state.toData(),
   };
   const snapshotPath = stackStateFiles.snapshot(directory);
-  await writeDurably(`${snapshotPath}.tmp-restore`, snapshotText(snapshot));
-  await writeDurably(stackStateFiles.journal(directory, nextGeneration), '');
+  await writeFileDurably(`${snapshotPath}.tmp-restore`, snapshotText(snapshot));
+  await writeFileDurably(stackStateFiles.journal(directory, nextGeneration), '');
   await rename(`${snapshotPath}.tmp-restore`, snapshotPath);
   await syncDirectory(directory);
   const headHandle = await open(stackStateFiles.head(directory), 'w', 0o600);
@@ -134,16 +135,6 @@ export async function restoreStackState(directory: string, stack: string): Promi
     resources: state.allResources().length,
     movedTo: moved,
   };
-}
-
-async function writeDurably(file: string, text: string): Promise<void> {
-  const handle = await open(file, 'w', 0o600);
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 function noBackup(file: string, what: string): StateUnreadableError {
